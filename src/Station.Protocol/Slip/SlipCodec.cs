@@ -1,0 +1,56 @@
+namespace Station.Protocol.Slip;
+
+/// <summary>
+/// SLIP framing as the Espressif loaders use it: every packet is <c>C0 escaped-bytes C0</c>,
+/// with <c>DB</c> escaped as <c>DB DD</c> and <c>C0</c> as <c>DB DC</c>.
+/// Lengths and checksums are computed on unescaped bytes, so escaping is the very last step.
+/// </summary>
+public static class SlipCodec
+{
+    public const byte End = 0xC0;
+    public const byte Escape = 0xDB;
+    public const byte EscapedEnd = 0xDC;
+    public const byte EscapedEscape = 0xDD;
+
+    /// <summary>Bytes needed to frame <paramref name="payload"/>, delimiters included.</summary>
+    public static int EncodedLength(ReadOnlySpan<byte> payload)
+    {
+        int specials = payload.Count(End) + payload.Count(Escape);
+        return payload.Length + specials + 2;
+    }
+
+    /// <summary>Largest possible framed size of a payload of <paramref name="payloadLength"/> bytes.</summary>
+    public static int MaxEncodedLength(int payloadLength) => (payloadLength * 2) + 2;
+
+    /// <summary>Frames <paramref name="payload"/> into <paramref name="destination"/>; returns bytes written.</summary>
+    public static int Encode(ReadOnlySpan<byte> payload, Span<byte> destination)
+    {
+        int o = 0;
+        destination[o++] = End;
+        while (!payload.IsEmpty)
+        {
+            int special = payload.IndexOfAny(End, Escape);
+            int plain = special < 0 ? payload.Length : special;
+            payload[..plain].CopyTo(destination[o..]);
+            o += plain;
+            if (special < 0)
+            {
+                break;
+            }
+
+            destination[o++] = Escape;
+            destination[o++] = payload[special] == End ? EscapedEnd : EscapedEscape;
+            payload = payload[(special + 1)..];
+        }
+
+        destination[o++] = End;
+        return o;
+    }
+
+    public static byte[] Encode(ReadOnlySpan<byte> payload)
+    {
+        var framed = new byte[EncodedLength(payload)];
+        Encode(payload, framed);
+        return framed;
+    }
+}
