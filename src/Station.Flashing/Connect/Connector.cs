@@ -1,0 +1,109 @@
+using Station.Flashing.Errors;
+using Station.Flashing.Events;
+using Station.Flashing.Loader;
+using Station.Protocol.Commands;
+using Station.Transport.Reset;
+
+namespace Station.Flashing.Connect;
+
+/// <summary>The outcome of a successful connect.</summary>
+/// <param name="Attempt">1-based attempt that synced.</param>
+/// <param name="ResetStrategy">The strategy that worked; null when no reset was possible or needed.</param>
+/// <param name="StubAlreadyRunning">Every SYNC reply carried value 0: the flasher stub (not the ROM) answered.</param>
+/// <param name="BootLog">What the chip printed after the reset that worked.</param>
+public sealed record ConnectResult(int Attempt, string? ResetStrategy, bool StubAlreadyRunning, BootLog BootLog);
+
+/// <summary>
+/// Resets the chip into download mode and syncs, cycling reset strategies. When every attempt
+/// fails, the boot logs decide which failure it was: wrong boot mode, a dead TX path, or silence.
+/// </summary>
+public sealed class Connector(LoaderClient client, TimeProvider time, IFlashEventSink events)
+{
+    public async Task<ConnectResult> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken)
+    {
+        var link = client.Link;
+        IReadOnlyList<IResetStrategy> strategies = link.Capabilities.ModemLines
+            ? options.ResetStrategies ?? ResetStrategies.ForUartBridge()
+            : [];
+        if (link.Baud != ConnectOptions.RomBaud)
+        {
+            await link.SetBaudAsync(ConnectOptions.RomBaud, cancellationToken).ConfigureAwait(false);
+        }
+
+        var logs = new List<BootLog>();
+        for (int attempt = 1; attempt <= Math.Max(1, options.Attempts); attempt++)
+        {
+            IResetStrategy? strategy = strategies.Count > 0 ? strategies[(attempt - 1) % strategies.Count] : null;
+            if (strategy is not null)
+            {
+                await client.DiscardInputAsync(cancellationToken).ConfigureAwait(false);
+                await strategy.ResetAsync(link, time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var log = BootLog.FromBytes(await client.CollectTextAsync(options.BootLogQuiet, options.BootLogMax, cancellationToken).ConfigureAwait(false));
+            logs.Add(log);
+            events.On(new ConnectAttempted(time.GetUtcNow(), attempt, strategy?.Name, log.Summary));
+
+            for (int t = 0; t < options.SyncTriesPerAttempt; t++)
+            {
+                if (await TrySyncAsync(cancellationToken).ConfigureAwait(false) is { } stubRunning)
+                {
+                    return new ConnectResult(attempt, strategy?.Name, stubRunning, log);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        throw new FlashException(Diagnose(link.Name, logs));
+    }
+
+    /// <summary>One SYNC; returns whether the stub answered, or null when nothing valid came back.</summary>
+    private async Task<bool?> TrySyncAsync(CancellationToken cancellationToken)
+    {
+        await client.DiscardInputAsync(cancellationToken).ConfigureAwait(false);
+        await client.SendAsync(Requests.Sync(), cancellationToken).ConfigureAwait(false);
+        Reply first;
+        try
+        {
+            var response = await client.ReadResponseAsync(Opcode.Sync, CommandTimeouts.Sync, cancellationToken).ConfigureAwait(false);
+            first = client.Check(response, 0);
+        }
+        catch (FlashException)
+        {
+            return null;
+        }
+
+        // The loader answers one SYNC eight times; the ROM's value field is non-zero, the stub's is 0.
+        bool allZero = first.Value == 0;
+        for (int i = 0; i < 7; i++)
+        {
+            try
+            {
+                var extra = await client.ReadResponseAsync(Opcode.Sync, CommandTimeouts.Sync, cancellationToken).ConfigureAwait(false);
+                allZero &= extra.Value == 0;
+            }
+            catch (FlashException)
+            {
+                break;
+            }
+        }
+
+        return allZero;
+    }
+
+    private static FlashError Diagnose(string port, List<BootLog> logs)
+    {
+        if (logs.Any(l => l.WaitingForDownload))
+        {
+            return FlashErrors.DownloadModeButNoSync(port);
+        }
+
+        if (logs.FirstOrDefault(l => l.BootMode is not null) is { BootMode: { } mode })
+        {
+            return FlashErrors.WrongBootMode(port, mode);
+        }
+
+        return logs.All(l => l.IsEmpty) ? FlashErrors.NoSerialData(port) : FlashErrors.NoSync(port);
+    }
+}

@@ -1,0 +1,341 @@
+using Station.Flashing.Connect;
+using Station.Flashing.Errors;
+using Station.Flashing.Events;
+using Station.Flashing.Identify;
+using Station.Flashing.Loader;
+using Station.Flashing.Stub;
+using Station.Flashing.Write;
+using Station.Protocol;
+using Station.Protocol.Chips;
+using Station.Protocol.Commands;
+using Station.Protocol.Status;
+using Station.Protocol.Stubs;
+using Station.Transport.Links;
+using Station.Transport.Reset;
+
+namespace Station.Flashing.Device;
+
+/// <summary>
+/// One connected ESP chip over one link: every operation the station performs on a unit, each as a
+/// step that reports <see cref="FlashEvent"/>s and fails with a <see cref="FlashException"/> naming
+/// the cause. The caller owns the link.
+/// </summary>
+public sealed class EspDevice
+{
+    private readonly LoaderClient _client;
+    private readonly TimeProvider _time;
+    private readonly IFlashEventSink _events;
+
+    private EspDevice(LoaderClient client, ConnectResult connection, DeviceIdentity identity, TimeProvider time, IFlashEventSink events)
+    {
+        _client = client;
+        Connection = connection;
+        Identity = identity;
+        _time = time;
+        _events = events;
+    }
+
+    public DeviceIdentity Identity { get; }
+
+    public ChipSpec Chip => Identity.Chip;
+
+    public ConnectResult Connection { get; }
+
+    public LoaderKind Loader => _client.Kind;
+
+    public IByteLink Link => _client.Link;
+
+    public int Baud => _client.Link.Baud;
+
+    /// <summary>The flash size the loader was told about in <see cref="AttachFlashAsync"/>.</summary>
+    public uint? AttachedFlashSize { get; private set; }
+
+    /// <summary>Resets the chip into its loader, syncs, and identifies it.</summary>
+    public static async Task<EspDevice> ConnectAsync(
+        IByteLink link, ConnectOptions options, TimeProvider time, IFlashEventSink events, CancellationToken cancellationToken)
+    {
+        var client = new LoaderClient(link, time);
+        var connection = await Step(time, events, FlashStep.Connect, link.Name,
+            () => new Connector(client, time, events).ConnectAsync(options, cancellationToken)).ConfigureAwait(false);
+
+        var identity = await Step(time, events, FlashStep.Identify, "chip, MAC", async () =>
+        {
+            var (chip, security) = await new ChipDetector(client).DetectAsync(cancellationToken).ConfigureAwait(false);
+            client.Kind = connection.StubAlreadyRunning ? LoaderKind.Stub
+                : chip.Rom == RomFamily.Esp8266 ? LoaderKind.Esp8266Rom : LoaderKind.Esp32Rom;
+            var reader = new IdentityReader((a, ct) => ReadRegAsync(client, a, ct));
+            return await reader.ReadAsync(chip, security, link.Baud, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+
+        events.On(new DeviceIdentified(time.GetUtcNow(), identity));
+        return new EspDevice(client, connection, identity, time, events);
+    }
+
+    public Task<uint> ReadRegAsync(uint address, CancellationToken cancellationToken) => Guard(() => ReadRegAsync(_client, address, cancellationToken));
+
+    public Task WriteRegAsync(uint address, uint value, CancellationToken cancellationToken, uint mask = 0xFFFF_FFFF, uint delayUs = 0) =>
+        Guard(() => _client.ExecuteAsync(Requests.WriteReg(address, value, mask, delayUs), 0, CommandTimeouts.Default, cancellationToken));
+
+    /// <summary>Uploads the flasher stub and switches to it.</summary>
+    public Task UploadStubAsync(StubImage stub, CancellationToken cancellationToken) =>
+        Run(FlashStep.UploadStub, $"stub for {Chip.Name}", async () =>
+        {
+            if (Identity.SecureDownloadMode)
+            {
+                throw new FlashException(FlashErrors.SecureDownloadMode("running the flasher stub"));
+            }
+
+            await new StubUploader(_client, _time).UploadAsync(stub, BlockSizes.RamBlock, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <summary>
+    /// Switches the link to <paramref name="baud"/> (ROM: old baud sent as 0; stub: the current baud), then
+    /// proves the device still answers. The ESP8266 ROM cannot change baud; that is reported, not failed.
+    /// </summary>
+    public Task ChangeBaudAsync(int baud, CancellationToken cancellationToken) =>
+        Run(FlashStep.ChangeBaud, $"{Baud} → {baud}", async () =>
+        {
+            int old = Baud;
+            if (baud == old)
+            {
+                return true;
+            }
+
+            if (Loader == LoaderKind.Esp8266Rom)
+            {
+                _events.On(new Notice(_time.GetUtcNow(), "esp8266-rom-baud", $"The ESP8266 ROM loader cannot change baud; staying at {old}."));
+                return true;
+            }
+
+            await _client.SendAsync(Requests.ChangeBaudrate((uint)baud, Loader == LoaderKind.Stub ? (uint)old : 0), cancellationToken).ConfigureAwait(false);
+            await _client.ReadResponseAsync(Opcode.ChangeBaudrate, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
+            await Link.SetBaudAsync(baud, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+            await _client.DiscardInputAsync(cancellationToken).ConfigureAwait(false);
+            if (!await RespondsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new FlashException(FlashErrors.BaudNoResponse(baud));
+            }
+
+            _events.On(new BaudChanged(_time.GetUtcNow(), old, baud));
+            return true;
+        });
+
+    /// <summary>Reads the flash chip's JEDEC id through the SPI controller.</summary>
+    public Task<FlashId> ReadFlashIdAsync(CancellationToken cancellationToken) =>
+        Guard(() => new FlashIdReader(
+            (a, ct) => ReadRegAsync(_client, a, ct),
+            (a, v, ct) => _client.ExecuteAsync(Requests.WriteReg(a, v), 0, CommandTimeouts.Default, ct)).ReadAsync(Chip, cancellationToken));
+
+    /// <summary>
+    /// Prepares the loader for flash commands: the ROM needs SPI_ATTACH (ESP8266 ROM: an empty
+    /// FLASH_BEGIN instead); both ROM and stub are told the flash size with SPI_SET_PARAMS.
+    /// </summary>
+    public Task AttachFlashAsync(uint flashSize, CancellationToken cancellationToken) =>
+        Run(FlashStep.AttachFlash, FlashCodes.SizeName(flashSize), async () =>
+        {
+            switch (Loader)
+            {
+                case LoaderKind.Esp8266Rom:
+                    await _client.ExecuteAsync(Requests.FlashBegin(0, 0, BlockSizes.RomFlashWrite, 0), 0, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
+                    break;
+                case LoaderKind.Esp32Rom:
+                    await _client.ExecuteAsync(Requests.SpiAttach(0, forRom: true), 0, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
+                    await _client.ExecuteAsync(Requests.SpiSetParams(flashSize), 0, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    await _client.ExecuteAsync(Requests.SpiSetParams(flashSize), 0, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+
+            AttachedFlashSize = flashSize;
+            return true;
+        });
+
+    /// <summary>Writes one region (compressed unless the loader cannot inflate).</summary>
+    public Task WriteRegionAsync(PreparedRegion region, bool compress, CancellationToken cancellationToken, int blockRetries = 3) =>
+        Run(FlashStep.Write, $"{region.Name} at 0x{region.Address:X}", async () =>
+        {
+            await new RegionWriter(_client, Chip, _time, _events) { BlockRetries = blockRetries }
+                .WriteAsync(region, compress, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <summary>
+    /// Compares the device's MD5 of the region with the expected one. Returns false (and reports it)
+    /// when the loader cannot compute MD5 (ESP8266 ROM); a mismatch is an error, never a pass.
+    /// </summary>
+    public Task<bool> VerifyRegionAsync(PreparedRegion region, CancellationToken cancellationToken) =>
+        Run(FlashStep.Verify, $"{region.Name} at 0x{region.Address:X}", async () =>
+        {
+            if (Loader == LoaderKind.Esp8266Rom)
+            {
+                _events.On(new RegionUnverified(_time.GetUtcNow(), region.Index, region.Address,
+                    "the ESP8266 ROM loader cannot compute MD5; use the flasher stub to verify"));
+                return false;
+            }
+
+            string actual = await Md5Async(region.Address, (uint)region.Data.Length, cancellationToken).ConfigureAwait(false);
+            if (actual != region.Md5)
+            {
+                throw new FlashException(FlashErrors.Md5Mismatch(region.Address, region.Md5, actual));
+            }
+
+            _events.On(new RegionVerified(_time.GetUtcNow(), region.Index, region.Address, actual));
+            return true;
+        });
+
+    /// <summary>The device's MD5 of a flash range, as lower-case hex.</summary>
+    public Task<string> ComputeMd5Async(uint address, uint size, CancellationToken cancellationToken) =>
+        Guard(() => Md5Async(address, size, cancellationToken));
+
+    public Task<byte[]> ReadFlashAsync(uint address, int size, CancellationToken cancellationToken) =>
+        Run(FlashStep.Read, $"{size} bytes at 0x{address:X}", () => new FlashReader(_client, _time, _events).ReadAsync(address, size, cancellationToken));
+
+    /// <summary>Erases whole sectors: ERASE_REGION on the stub; on the ROM, a FLASH_BEGIN (which erases up front).</summary>
+    public Task EraseRegionAsync(uint address, uint size, CancellationToken cancellationToken) =>
+        Run(FlashStep.Erase, $"{size} bytes at 0x{address:X}", async () =>
+        {
+            if (address % BlockSizes.FlashSector != 0 || size % BlockSizes.FlashSector != 0)
+            {
+                throw new FlashException(FlashErrors.AddressUnaligned(address % BlockSizes.FlashSector != 0 ? address : address + size, "the erase region"));
+            }
+
+            var timeout = CommandTimeouts.EraseRegion(size);
+            if (Loader == LoaderKind.Stub)
+            {
+                await _client.ExecuteAsync(Requests.EraseRegion(address, size), 0, timeout, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            uint eraseSize = Loader == LoaderKind.Esp8266Rom ? Esp8266RomQuirks.EraseSizeToSend(address, size) : size;
+            uint? fifth = Chip.Rom == RomFamily.Esp32S2OrNewer ? 0u : null;
+            await _client.ExecuteAsync(Requests.FlashBegin(eraseSize, 0, BlockSizes.RomFlashWrite, address, fifth), 0, timeout, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <summary>Restarts the chip as asked; on links without modem lines a hard reset becomes a loader-driven reset.</summary>
+    public Task ResetAsync(AfterAction action, CancellationToken cancellationToken) =>
+        Run(FlashStep.Reset, action.ToString(), async () =>
+        {
+            if (action == AfterAction.HardReset && Link.Capabilities.ModemLines)
+            {
+                await new HardReset().ResetAsync(Link, _time, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            if (action == AfterAction.None)
+            {
+                return true;
+            }
+
+            if (action == AfterAction.HardReset)
+            {
+                _events.On(new Notice(_time.GetUtcNow(), "soft-reset-fallback",
+                    $"{Link.Name} has no modem lines to pulse EN; asking the loader to restart the chip instead."));
+            }
+
+            await LoaderRestartAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    private async Task LoaderRestartAsync(CancellationToken cancellationToken)
+    {
+        if (Loader == LoaderKind.Stub && Chip.Kind == ChipKind.Esp8266)
+        {
+            // The ESP8266 stub jumps to the app on RUN_USER_CODE and sends no reply.
+            await _client.SendAsync(Requests.RunUserCode(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        uint blockSize = Loader == LoaderKind.Stub ? (uint)BlockSizes.StubFlashWrite : BlockSizes.RomFlashWrite;
+        uint? fifth = Loader != LoaderKind.Stub && Chip.Rom == RomFamily.Esp32S2OrNewer ? 0u : null;
+        await _client.ExecuteAsync(Requests.FlashBegin(0, 0, blockSize, 0, fifth), 0, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
+
+        // ROM: 1 = leave the loader and run the app. Stub: 0 = reboot (the straps, idle now, select the app).
+        await _client.SendAsync(Requests.FlashEnd(Loader == LoaderKind.Stub ? 0u : 1u), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _client.ReadResponseAsync(Opcode.FlashEnd, CommandTimeouts.MemEndRom, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FlashException)
+        {
+            // The chip may restart before its reply leaves the UART.
+        }
+    }
+
+    private async Task<string> Md5Async(uint address, uint size, CancellationToken cancellationToken)
+    {
+        bool stub = Loader == LoaderKind.Stub;
+        var reply = await _client.ExecuteAsync(Requests.SpiFlashMd5(address, size), stub ? Md5Reply.StubLength : Md5Reply.RomLength,
+            CommandTimeouts.Md5(size), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Md5Reply.ToHex(reply.Result.Span, stub);
+        }
+        catch (ProtocolException e)
+        {
+            throw new FlashException(FlashErrors.Malformed(Opcode.SpiFlashMd5, e.Message), e);
+        }
+    }
+
+    private async Task<bool> RespondsAsync(CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            try
+            {
+                await _client.ExecuteAsync(Requests.ReadReg(ChipCatalogue.MagicRegister), 0, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (FlashException)
+            {
+                await _client.DiscardInputAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task<uint> ReadRegAsync(LoaderClient client, uint address, CancellationToken cancellationToken) =>
+        (await client.ExecuteAsync(Requests.ReadReg(address), 0, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false)).Value;
+
+    private Task<T> Run<T>(FlashStep step, string detail, Func<Task<T>> body) => Step(_time, _events, step, detail, body);
+
+    private static Task<T> Guard<T>(Func<Task<T>> body) => Translate(body);
+
+    /// <summary>Brackets an operation with step events and turns transport and protocol failures into flash errors.</summary>
+    private static async Task<T> Step<T>(TimeProvider time, IFlashEventSink events, FlashStep step, string detail, Func<Task<T>> body)
+    {
+        long started = time.GetTimestamp();
+        events.On(new StepStarted(time.GetUtcNow(), step, detail));
+        try
+        {
+            T result = await Translate(body).ConfigureAwait(false);
+            events.On(new StepFinished(time.GetUtcNow(), step, time.GetElapsedTime(started)));
+            return result;
+        }
+        catch (FlashException e)
+        {
+            events.On(new StepFailed(time.GetUtcNow(), step, e.Error));
+            throw;
+        }
+    }
+
+    private static async Task<T> Translate<T>(Func<Task<T>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (LinkException e)
+        {
+            throw new FlashException(FlashErrors.FromLink(e), e);
+        }
+        catch (ProtocolException e)
+        {
+            throw new FlashException(new FlashError("E-PROTOCOL", e.Message, "Re-seat the cable; if it repeats, lower the baud rate."), e);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using Station.Flashing.Errors;
+using Station.Protocol.Chips;
+using Station.Protocol.Images;
+
+namespace Station.Flashing.Write;
+
+/// <summary>An image to place in flash, as the user gave it.</summary>
+public sealed record ImageSource(uint Address, byte[] Bytes, string Name)
+{
+    /// <summary>Reads <paramref name="path"/>; an unreadable or empty file is an error naming the file.</summary>
+    public static ImageSource FromFile(uint address, string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new FlashException(FlashErrors.FileUnreadable(path, e.Message), e);
+        }
+
+        return new ImageSource(address, bytes, path);
+    }
+}
+
+/// <summary>
+/// One region ready to write: patched (bootloader header), padded to 4 bytes, hashed and compressed.
+/// Immutable and independent of the unit, so a job prepares it once and reuses it for every unit.
+/// </summary>
+public sealed record PreparedRegion
+{
+    public required int Index { get; init; }
+    public required uint Address { get; init; }
+    public required string Name { get; init; }
+
+    /// <summary>The bytes that must end up in flash.</summary>
+    public required byte[] Data { get; init; }
+
+    /// <summary>Lower-case hex MD5 of <see cref="Data"/>, compared with the device's digest.</summary>
+    public required string Md5 { get; init; }
+
+    /// <summary>SHA-256 of the source file as given (before patching), for traceability.</summary>
+    public required string SourceSha256 { get; init; }
+
+    public required CompressedImage? Compressed { get; init; }
+
+    /// <summary>True when flash mode/frequency/size were written into the bootloader header.</summary>
+    public bool HeaderPatched { get; init; }
+
+    public uint End => Address + (uint)Data.Length;
+}
+
+/// <summary>The regions of one flashing job, validated against each other.</summary>
+public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
+{
+    private const uint SectorSize = 0x1000;
+
+    /// <summary>
+    /// Validates and prepares the images: sector-aligned, non-empty, non-overlapping; bootloader header
+    /// patched for <paramref name="chip"/> when settings say so; padded; hashed; compressed when asked.
+    /// Everything here is known before a byte is written, so every problem is reported up front.
+    /// </summary>
+    public static FlashPlan Prepare(IReadOnlyList<ImageSource> images, ChipSpec chip, FlashSettings settings, bool compress)
+    {
+        var problems = settings.Validate(chip);
+        if (problems.Count > 0)
+        {
+            throw new FlashException(FlashErrors.InvalidFlashSettings(string.Join("; ", problems)));
+        }
+
+        foreach (var image in images)
+        {
+            if (image.Bytes.Length == 0)
+            {
+                throw new FlashException(FlashErrors.FileEmpty(image.Name));
+            }
+
+            if (image.Address % SectorSize != 0)
+            {
+                throw new FlashException(FlashErrors.AddressUnaligned(image.Address, image.Name));
+            }
+        }
+
+        var ordered = images.OrderBy(i => i.Address).ToList();
+        for (int i = 1; i < ordered.Count; i++)
+        {
+            var previous = ordered[i - 1];
+            uint previousEnd = previous.Address + (uint)Pad4(previous.Bytes.Length);
+            if (ordered[i].Address < previousEnd)
+            {
+                throw new FlashException(FlashErrors.RegionsOverlap(previous.Name, previousEnd, ordered[i].Name, ordered[i].Address));
+            }
+        }
+
+        var regions = new List<PreparedRegion>(images.Count);
+        for (int i = 0; i < images.Count; i++)
+        {
+            regions.Add(PrepareRegion(i, images[i], chip, settings, compress));
+        }
+
+        return new FlashPlan(regions);
+    }
+
+    /// <summary>Refuses a plan that would run past the end of a flash of <paramref name="flashSize"/> bytes.</summary>
+    public void CheckFits(uint flashSize)
+    {
+        foreach (var region in Regions)
+        {
+            if ((ulong)region.Address + (ulong)region.Data.Length > flashSize)
+            {
+                throw new FlashException(FlashErrors.ImageTooLarge(region.Name, region.Address, region.Data.Length, flashSize));
+            }
+        }
+    }
+
+    private static PreparedRegion PrepareRegion(int index, ImageSource image, ChipSpec chip, FlashSettings settings, bool compress)
+    {
+        byte[] patched = BootloaderPatch.Apply(image.Bytes, image.Address, chip, settings) ?? image.Bytes;
+        byte[] data = patched;
+        int padded = Pad4(patched.Length);
+        if (padded != patched.Length)
+        {
+            data = new byte[padded];
+            patched.CopyTo(data, 0);
+            data.AsSpan(patched.Length).Fill(0xFF);
+        }
+
+        return new PreparedRegion
+        {
+            Index = index,
+            Address = image.Address,
+            Name = image.Name,
+            Data = data,
+            Md5 = Convert.ToHexStringLower(MD5.HashData(data)),
+            SourceSha256 = Convert.ToHexStringLower(SHA256.HashData(image.Bytes)),
+            Compressed = compress ? CompressedImage.Compress(data) : null,
+            HeaderPatched = !ReferenceEquals(patched, image.Bytes),
+        };
+    }
+
+    private static int Pad4(int length) => (length + 3) & ~3;
+}
