@@ -335,7 +335,7 @@ public sealed class EspDevice
         }
         catch (ProtocolException e)
         {
-            throw new FlashException(new FlashError("E-PROTOCOL", e.Message, "Re-seat the cable; if it repeats, lower the baud rate."), e);
+            throw new FlashException(new FlashError(ErrorCodes.Protocol, e.Message, "Re-seat the cable; if it repeats, lower the baud rate."), e);
         }
     }
 }

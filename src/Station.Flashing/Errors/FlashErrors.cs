@@ -10,82 +10,82 @@ public static class FlashErrors
     // Ports.
     public static FlashError FromLink(LinkException e) => e.Failure switch
     {
-        LinkFailure.NotFound => new FlashError("E-PORT-NOT-FOUND",
+        LinkFailure.NotFound => new FlashError(ErrorCodes.PortNotFound,
             $"port {e.Port} does not exist",
             "Check the cable and the port name; the board may not be plugged in.") { Permanent = true },
-        LinkFailure.Busy => new FlashError("E-PORT-BUSY",
+        LinkFailure.Busy => new FlashError(ErrorCodes.PortBusy,
             $"port {e.Port} is held by another program{(e.Holder is null ? "" : $": {e.Holder}")}",
             "Close the program holding the port (serial monitor, slicer, another station) and try again.") { Permanent = true },
-        LinkFailure.PermissionDenied => new FlashError("E-PORT-DENIED",
+        LinkFailure.PermissionDenied => new FlashError(ErrorCodes.PortDenied,
             $"no permission to open {e.Port}",
             "Add the station user to the dialout group (then log in again), or fix the udev rule for this port.") { Permanent = true },
-        LinkFailure.Gone => new FlashError("E-PORT-GONE",
+        LinkFailure.Gone => new FlashError(ErrorCodes.PortGone,
             $"port {e.Port} disappeared while in use (unplugged, knocked cable, or the device re-enumerated)",
             "Re-seat the board and its cable; the unit will be flashed again from a clean state."),
-        LinkFailure.NotASerialPort => new FlashError("E-PORT-NOT-SERIAL",
+        LinkFailure.NotASerialPort => new FlashError(ErrorCodes.PortNotSerial,
             $"{e.Port} is not a serial port",
             "Pick the board's serial port (see the list of ports), not another device.") { Permanent = true },
-        LinkFailure.BaudUnsupported => new FlashError("E-BAUD-UNSUPPORTED",
+        LinkFailure.BaudUnsupported => new FlashError(ErrorCodes.BaudUnsupported,
             $"the serial adapter on {e.Port} refused the baud rate",
             "Use a lower baud rate for this adapter.") { Permanent = true },
-        LinkFailure.Unreachable => new FlashError("E-PORT-UNREACHABLE",
+        LinkFailure.Unreachable => new FlashError(ErrorCodes.PortUnreachable,
             $"cannot reach {e.Port}",
             "Check that the remote port or simulator is running and the address is right.") { Permanent = true },
-        LinkFailure.BadAddress => new FlashError("E-PORT-BAD-ADDRESS",
+        LinkFailure.BadAddress => new FlashError(ErrorCodes.PortBadAddress,
             e.Message,
             "Give a device path such as /dev/ttyUSB0 or a URL such as socket://127.0.0.1:4000.") { Permanent = true },
-        _ => new FlashError("E-PORT-IO", $"I/O error on {e.Port}: {e.Message}", "Re-seat the cable; if it repeats, swap the cable or USB port."),
+        _ => new FlashError(ErrorCodes.PortIo, $"I/O error on {e.Port}: {e.Message}", "Re-seat the cable; if it repeats, swap the cable or USB port."),
     };
 
     // Connecting.
-    public static FlashError NoSerialData(string port) => new("E-CONNECT-NO-DATA",
+    public static FlashError NoSerialData(string port) => new(ErrorCodes.ConnectNoData,
         $"no serial data received from {port}: the board did not answer at all",
         "Check the board is powered and the cable carries data (not a charge-only cable); re-seat the board.");
 
-    public static FlashError WrongBootMode(string port, string bootMode) => new("E-CONNECT-WRONG-BOOT-MODE",
+    public static FlashError WrongBootMode(string port, string bootMode) => new(ErrorCodes.ConnectWrongBootMode,
         $"the chip on {port} booted its application (boot mode {bootMode}) instead of entering download mode",
         "The auto-reset circuit did not pull IO0 low: re-seat the board; if it repeats, hold BOOT while resetting, or check the fixture's EN/IO0 wiring.");
 
-    public static FlashError DownloadModeButNoSync(string port) => new("E-CONNECT-NO-SYNC-REPLY",
+    public static FlashError DownloadModeButNoSync(string port) => new(ErrorCodes.ConnectNoSyncReply,
         $"the chip on {port} is in download mode but does not answer: the serial path from the station to the chip seems dead",
         "Check the TX/RX wiring and the USB-serial adapter; swap the cable.");
 
-    public static FlashError NoSync(string port) => new("E-CONNECT-NO-SYNC",
+    public static FlashError NoSync(string port) => new(ErrorCodes.ConnectNoSync,
         $"the device on {port} sends data but never answered SYNC (wrong baud, application output, or not an Espressif chip)",
         "Re-seat the board so it resets into download mode; check the port belongs to this slot.");
 
     // Identification.
-    public static FlashError UnknownChip(uint magic) => new("E-CHIP-UNKNOWN",
+    public static FlashError UnknownChip(uint magic) => new(ErrorCodes.ChipUnknown,
         $"the chip answered with magic value 0x{magic:X8}, which matches no known chip",
         "Set this unit aside and check the board type.") { Permanent = true };
 
-    public static FlashError ChipMismatch(string expected, string actual) => new("E-CHIP-MISMATCH",
+    public static FlashError ChipMismatch(string expected, string actual) => new(ErrorCodes.ChipMismatch,
         $"this board carries an {actual}, but the job is for {expected}",
         "Set this board aside: it is the wrong product for this job. Nothing was written.") { Permanent = true };
 
-    public static FlashError SecureDownloadMode(string operation) => new("E-SECURE-DOWNLOAD-MODE",
+    public static FlashError SecureDownloadMode(string operation) => new(ErrorCodes.SecureDownloadMode,
         $"the chip is in Secure Download Mode, which does not allow {operation}",
         "This part is locked; set it aside for engineering.") { Permanent = true };
 
-    public static FlashError FlashNotDetected(uint id) => new("E-FLASH-NOT-DETECTED",
+    public static FlashError FlashNotDetected(uint id) => new(ErrorCodes.FlashNotDetected,
         $"the flash chip did not answer its ID query (read 0x{id:X6})",
         "Check the module's flash wiring or set the unit aside: read and write would fail.") { Permanent = true };
 
     // Stub and baud.
-    public static FlashError StubNoGreeting() => new("E-STUB-NO-GREETING",
+    public static FlashError StubNoGreeting() => new(ErrorCodes.StubNoGreeting,
         "the flasher stub was uploaded but never greeted (no OHAI)",
         "Reconnect; if it repeats, flash through the ROM loader without the stub.");
 
-    public static FlashError RamUploadCorrupt(byte code) => new("E-RAM-UPLOAD-CORRUPT",
+    public static FlashError RamUploadCorrupt(byte code) => new(ErrorCodes.RamUploadCorrupt,
         $"data corrupted on the serial link during RAM upload (ROM error 0x{code:X2}, invalid checksum)",
         "Lower the baud rate; for CH9102/CH34x USB bridges install the vendor driver; check USB power (add bulk capacitance) and swap the cable.");
 
-    public static FlashError BaudNoResponse(int baud) => new("E-BAUD-NO-RESPONSE",
+    public static FlashError BaudNoResponse(int baud) => new(ErrorCodes.BaudNoResponse,
         $"the device stopped answering after switching to {baud} baud",
         "This adapter or cable cannot hold this rate: use a lower baud rate.");
 
     // Commands.
-    public static FlashError Timeout(Opcode op, TimeSpan timeout, bool partialFrame) => new("E-TIMEOUT",
+    public static FlashError Timeout(Opcode op, TimeSpan timeout, bool partialFrame) => new(ErrorCodes.Timeout,
         partialFrame
             ? $"the reply to '{op.Describe()}' stopped mid-packet after {timeout.TotalSeconds:0.###} s"
             : $"no reply to '{op.Describe()}' within {timeout.TotalSeconds:0.###} s",
@@ -96,58 +96,58 @@ public static class FlashErrors
         var (code, remedy) = error switch
         {
             { Loader: not LoaderKind.Stub, Code: (byte)RomErrorCode.InvalidCrc } or { Loader: LoaderKind.Stub, Code: (byte)StubErrorCode.BadDataChecksum }
-                => ("E-LINK-CORRUPT", "Lower the baud rate, swap the cable, check the USB bridge driver and power."),
+                => (ErrorCodes.LinkCorrupt, "Lower the baud rate, swap the cable, check the USB bridge driver and power."),
             { Loader: not LoaderKind.Stub, Code: (byte)RomErrorCode.FlashWriteError } or { Loader: LoaderKind.Stub, Code: (byte)StubErrorCode.FailedSpiOperation }
-                => ("E-FLASH-WRITE", "Check the module's supply (brownout) and flash mode; if it repeats, set the unit aside."),
+                => (ErrorCodes.FlashWrite, "Check the module's supply (brownout) and flash mode; if it repeats, set the unit aside."),
             { Loader: not LoaderKind.Stub, Code: (byte)RomErrorCode.FlashReadError } or { Loader: LoaderKind.Stub, Code: (byte)StubErrorCode.Md5ReadFailed }
-                => ("E-FLASH-READ", "Check the module's supply and flash mode; if it repeats, set the unit aside."),
+                => (ErrorCodes.FlashRead, "Check the module's supply and flash mode; if it repeats, set the unit aside."),
             { Loader: not LoaderKind.Stub, Code: (byte)RomErrorCode.DeflateError } or { Loader: LoaderKind.Stub, Code: (byte)StubErrorCode.InflateError }
-                => ("E-DEFLATE", "The compressed data was damaged on the way; lower the baud rate and retry."),
-            _ => ("E-DEVICE-REJECTED", "Retry; if it repeats, report the error code to engineering."),
+                => (ErrorCodes.Deflate, "The compressed data was damaged on the way; lower the baud rate and retry."),
+            _ => (ErrorCodes.DeviceRejected, "Retry; if it repeats, report the error code to engineering."),
         };
         return new FlashError(code, $"'{op.Describe()}' failed: {error.Meaning}", remedy)
             .With("device_error", $"{error.Name} 0x{error.Code:X2}")
             .With("loader", error.Loader.ToString());
     }
 
-    public static FlashError Malformed(Opcode op, string what) => new("E-PROTOCOL",
+    public static FlashError Malformed(Opcode op, string what) => new(ErrorCodes.Protocol,
         $"the reply to '{op.Describe()}' was malformed: {what}",
         "Re-seat the cable; if it repeats, lower the baud rate.");
 
-    public static FlashError Unsupported(string operation, string why) => new("E-UNSUPPORTED",
+    public static FlashError Unsupported(string operation, string why) => new(ErrorCodes.Unsupported,
         $"{operation} is not possible here: {why}",
         "Provide the flasher stub files (see README, \"Flasher stubs\") or use another method.") { Permanent = true };
 
     // Verification.
-    public static FlashError Md5Mismatch(uint address, string expected, string actual) => new FlashError("E-VERIFY-MD5-MISMATCH",
+    public static FlashError Md5Mismatch(uint address, string expected, string actual) => new FlashError(ErrorCodes.VerifyMd5Mismatch,
             $"the flash at 0x{address:X} does not hold what was written (MD5 mismatch)",
             "Re-flash once; if it fails again, check the supply and flash mode (ESP8285 needs dout) and set the unit aside.")
         .With("expected_md5", expected)
         .With("actual_md5", actual);
 
-    public static FlashError ReadBackCorrupt(uint address) => new("E-READ-CORRUPT",
+    public static FlashError ReadBackCorrupt(uint address) => new(ErrorCodes.ReadCorrupt,
         $"data read from flash at 0x{address:X} did not match the device's own digest: corrupted on the link",
         "Lower the baud rate and read again.");
 
     // Input (known before anything is written).
-    public static FlashError FileUnreadable(string path, string why) => new("E-FILE-UNREADABLE",
+    public static FlashError FileUnreadable(string path, string why) => new(ErrorCodes.FileUnreadable,
         $"cannot read {path}: {why}", "Check the path and the file's permissions.") { Permanent = true };
 
-    public static FlashError FileEmpty(string path) => new("E-FILE-EMPTY",
+    public static FlashError FileEmpty(string path) => new(ErrorCodes.FileEmpty,
         $"{path} is empty", "Check that the right image file was given.") { Permanent = true };
 
-    public static FlashError AddressUnaligned(uint address, string source) => new("E-ADDRESS-UNALIGNED",
+    public static FlashError AddressUnaligned(uint address, string source) => new(ErrorCodes.AddressUnaligned,
         $"{source} is placed at 0x{address:X}, which is not on a 4 KiB sector boundary (writing there would erase the bytes before it in the same sector)",
         "Use an address that is a multiple of 0x1000.") { Permanent = true };
 
-    public static FlashError RegionsOverlap(string first, uint firstEnd, string second, uint secondStart) => new("E-REGIONS-OVERLAP",
+    public static FlashError RegionsOverlap(string first, uint firstEnd, string second, uint secondStart) => new(ErrorCodes.RegionsOverlap,
         $"{second} at 0x{secondStart:X} overlaps {first}, which ends at 0x{firstEnd:X}",
         "Fix the addresses so the images do not overlap.") { Permanent = true };
 
-    public static FlashError ImageTooLarge(string source, uint address, long length, uint flashSize) => new("E-IMAGE-TOO-LARGE",
+    public static FlashError ImageTooLarge(string source, uint address, long length, uint flashSize) => new(ErrorCodes.ImageTooLarge,
         $"{source} ({length} bytes at 0x{address:X}) does not fit the {flashSize / 1024} KiB flash (it would end at 0x{address + length:X})",
         "Use a unit with a larger flash or a smaller image.") { Permanent = true };
 
-    public static FlashError InvalidFlashSettings(string problems) => new("E-FLASH-SETTINGS-INVALID",
+    public static FlashError InvalidFlashSettings(string problems) => new(ErrorCodes.FlashSettingsInvalid,
         $"invalid flash settings: {problems}", "Use values valid for this chip.") { Permanent = true };
 }

@@ -45,7 +45,7 @@ public sealed class FlashIdReader(
 
         if (!done)
         {
-            throw new Errors.FlashException(new Errors.FlashError("E-FLASH-NOT-DETECTED",
+            throw new Errors.FlashException(new Errors.FlashError(Errors.ErrorCodes.FlashNotDetected,
                 "the SPI controller never finished the flash ID command", "Set the unit aside and check the flash chip.") { Permanent = true });
         }
 

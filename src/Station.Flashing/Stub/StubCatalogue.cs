@@ -56,7 +56,7 @@ public sealed class StubCatalogue
         }
         catch (ProtocolException e)
         {
-            throw new FlashException(new FlashError("E-STUB-INVALID", e.Message,
+            throw new FlashException(new FlashError(ErrorCodes.StubInvalid, e.Message,
                 "Replace the stub file with the one from the esptool-js package (see README, \"Flasher stubs\").") { Permanent = true }, e);
         }
         catch (IOException e)
