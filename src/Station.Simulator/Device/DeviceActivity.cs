@@ -1,0 +1,31 @@
+using Station.Protocol.Chips;
+
+namespace Station.Simulator.Device;
+
+/// <summary>What a simulated device is doing.</summary>
+public enum DeviceActivity
+{
+    /// <summary>Not attached to any link.</summary>
+    Off,
+
+    /// <summary>EN is held low.</summary>
+    InReset,
+
+    /// <summary>The ROM serial loader is waiting for commands.</summary>
+    RomLoader,
+
+    /// <summary>An uploaded flasher stub is serving commands.</summary>
+    Stub,
+
+    /// <summary>The chip booted from flash (or left the loader); it no longer answers the protocol.</summary>
+    RunningApp,
+
+    /// <summary>The CPU jumped to memory without code; silent until reset.</summary>
+    Crashed,
+
+    /// <summary>The host side closed the link.</summary>
+    Disconnected,
+}
+
+/// <summary>One observable step of a device, for logs, the CLI and tests.</summary>
+public sealed record DeviceEvent(int Index, MacAddress Mac, DeviceActivity Activity, string Detail, DateTimeOffset At);

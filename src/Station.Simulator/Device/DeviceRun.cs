@@ -1,0 +1,198 @@
+using Station.Simulator.Boot;
+using Station.Simulator.Flash;
+using Station.Simulator.Loader;
+using Station.Simulator.Registers;
+using Station.Simulator.Timing;
+using Station.Simulator.Wire;
+using Station.Transport.Links;
+
+namespace Station.Simulator.Device;
+
+/// <summary>
+/// One attachment of a device to a link: the power/reset supervisor and, for each boot, a session
+/// that is either the serial loader (ROM, then possibly the stub) or a flash boot. EN going low
+/// cancels the running session; a reset always restores 115200 baud and drops the stub.
+/// </summary>
+internal sealed class DeviceRun
+{
+    private readonly SimulatedDevice _device;
+    private readonly IByteLink _link;
+    private readonly PowerOnBoot _powerOn;
+    private readonly DeviceClock _clock;
+    private readonly SerialWire _wire;
+    private readonly RegisterFile _registers;
+    private readonly FlashContext _flash;
+
+    public DeviceRun(SimulatedDevice device, IByteLink link, PowerOnBoot powerOn)
+    {
+        _device = device;
+        _link = link;
+        _powerOn = powerOn;
+        var options = device.Options;
+        _clock = new DeviceClock(options.Time, options.Pacing);
+        _wire = new SerialWire(link, _clock, options.Faults.Wire, options.Seed ^ ((ulong)options.Index << 32));
+        _registers = new RegisterFile(device.Chip, device.Mac, device.FlashId, () => _wire.Baud);
+        _flash = new FlashContext(device.Flash, options.Pacing ? options.FlashTiming : FlashTiming.Instant, options.Faults.Flash, _clock);
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var signals = _link as IHostSignals;
+        using var lines = signals is null ? null : new LineWatch(signals, _clock);
+        _wire.Start();
+        try
+        {
+            await SuperviseAsync(lines, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LinkException e) when (e.Failure == LinkFailure.Gone)
+        {
+            _device.Report(DeviceActivity.Disconnected, "host closed the link");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _device.Report(DeviceActivity.Off, "stopped");
+        }
+        finally
+        {
+            await _wire.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task SuperviseAsync(LineWatch? lines, CancellationToken cancellationToken)
+    {
+        ResetCause cause = ResetCause.PowerOn;
+        BootMode? next = lines is null || _powerOn == PowerOnBoot.Download ? BootMode.Download : null;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            BootMode mode;
+            if (next is { } chosen)
+            {
+                mode = chosen;
+                next = null;
+            }
+            else
+            {
+                // Lines exist here: wait for EN high, then for the EN RC delay, then sample IO0.
+                if (!lines!.Levels.EnHigh)
+                {
+                    _device.Report(DeviceActivity.InReset, "EN low");
+                    await lines.NextChangeAsync(cancellationToken).ConfigureAwait(false);
+                    cause = ResetCause.ExternalReset;
+                    continue;
+                }
+
+                if (!await lines.HoldsEnHighAsync(_device.Options.EnDelay, cancellationToken).ConfigureAwait(false))
+                {
+                    cause = ResetCause.ExternalReset;
+                    continue;
+                }
+
+                mode = lines.Levels.Io0High ? BootMode.Flash : BootMode.Download;
+            }
+
+            if (mode == BootMode.Download && !_device.Options.Faults.Boot.DownloadModeReachable)
+            {
+                mode = BootMode.Flash;
+            }
+
+            long fallsSeen = lines?.EnFalls ?? 0;
+            using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task<LoaderOutcome> boot = BootAsync(mode, cause, session.Token);
+            Task enFalls = lines is null ? Task.Delay(Timeout.InfiniteTimeSpan, _clock.Time, session.Token) : lines.WhenEnFallsAsync(fallsSeen, session.Token);
+            Task first = await Task.WhenAny(boot, enFalls).ConfigureAwait(false);
+            await session.CancelAsync().ConfigureAwait(false);
+            LoaderOutcome outcome = await Finish(boot).ConfigureAwait(false);
+            await Finish(enFalls).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (first == enFalls)
+            {
+                cause = ResetCause.ExternalReset;
+                continue;
+            }
+
+            // Only a software reset ends a boot by itself; the ROM re-samples IO0 at that moment.
+            // On links without lines the fixture released IO0 after power-on, so the app boots.
+            cause = ResetCause.SoftwareReset;
+            next = lines is null || lines.Levels.Io0High ? BootMode.Flash : BootMode.Download;
+            _device.Report(DeviceActivity.InReset, $"software reset after {outcome}");
+        }
+    }
+
+    /// <summary>Awaits a task that may have ended by cancellation; rethrows link loss.</summary>
+    private static async Task<T> Finish<T>(Task<T> task)
+    {
+        try
+        {
+            return await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return default!;
+        }
+    }
+
+    private static async Task Finish(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The watcher was only waiting.
+        }
+    }
+
+    /// <summary>One boot; returns only for a software reset (everything else runs until cancelled).</summary>
+    private async Task<LoaderOutcome> BootAsync(BootMode mode, ResetCause cause, CancellationToken cancellationToken)
+    {
+        _wire.Baud = SerialWire.DefaultBaud;
+        _wire.DiscardInput();
+        await PrintAsync(RomBanner.For(_device.Chip, mode, cause), cancellationToken).ConfigureAwait(false);
+        if (mode == BootMode.Flash)
+        {
+            return await RunAppAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _device.Report(DeviceActivity.RomLoader, $"download mode ({cause})");
+        var context = new LoaderContext(_device.Chip, _wire, _registers, _flash, _device.Report);
+        LoaderOutcome outcome = await new DownloadSession(context).RunAsync(cancellationToken).ConfigureAwait(false);
+        switch (outcome)
+        {
+            case LoaderOutcome.RunUserCode:
+                // Leaving the loader jumps into the flash boot without a new ROM banner.
+                return await RunAppAsync(cancellationToken).ConfigureAwait(false);
+            case LoaderOutcome.Crashed:
+                _device.Report(DeviceActivity.Crashed, "jumped to an entry point outside uploaded code");
+                await IgnoreInputAsync(cancellationToken).ConfigureAwait(false);
+                return outcome;
+            default:
+                return outcome;
+        }
+    }
+
+    private async Task<LoaderOutcome> RunAppAsync(CancellationToken cancellationToken)
+    {
+        await PrintAsync(FlashBoot.RomLoadLog(_device.Chip, _device.Flash), cancellationToken).ConfigureAwait(false);
+        _device.Report(DeviceActivity.RunningApp, "booted from flash");
+        await IgnoreInputAsync(cancellationToken).ConfigureAwait(false);
+        return LoaderOutcome.RunUserCode;
+    }
+
+    /// <summary>Boot text; the ESP8266 ROM prints at 74880 baud, which a 115200 host reads as garbage.</summary>
+    private ValueTask PrintAsync(string text, CancellationToken cancellationToken)
+    {
+        int baud = _device.Chip.Kind == Protocol.Chips.ChipKind.Esp8266 ? RomBanner.Esp8266BannerBaud : _wire.Baud;
+        return _wire.SendTextAsync(System.Text.Encoding.ASCII.GetBytes(text), baud, cancellationToken);
+    }
+
+    /// <summary>The app (or a crashed CPU) does not speak the protocol: input is read and dropped.</summary>
+    private async Task IgnoreInputAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            _ = await _wire.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Station.Protocol.Chips;
+using Station.Simulator.Device;
+using Station.Simulator.Faults;
+using Station.Simulator.Flash;
+
+namespace Station.Simulator.Hosting;
+
+/// <summary>A fleet of identical simulated chips and where to serve them.</summary>
+public sealed record SimulatorOptions
+{
+    public ChipSpec Chip { get; init; } = ChipCatalogue.Esp32;
+
+    public int Count { get; init; } = 1;
+
+    /// <summary>Address the TCP listeners bind to.</summary>
+    public string TcpHost { get; init; } = "127.0.0.1";
+
+    /// <summary>Device i listens on base + i; null serves no TCP; 0 picks free ports (tests).</summary>
+    public int? TcpBasePort { get; init; }
+
+    /// <summary>Directory for one pseudo-terminal symlink per device (<c>&lt;dir&gt;/esp32-0</c>); null for none.</summary>
+    public string? PtyDirectory { get; init; }
+
+    public uint FlashSize { get; init; } = Device.DeviceOptions.DefaultFlashSize;
+
+    /// <summary>Where flash dumps go (on request, on host disconnect, on shutdown); null for none.</summary>
+    public string? DumpDirectory { get; init; }
+
+    /// <summary>Decides the MACs (and line noise); the same seed gives the same fleet.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    public bool Pacing { get; init; }
+
+    public TimeSpan EnDelay { get; init; } = Device.DeviceOptions.DefaultEnDelay;
+
+    public FlashTiming FlashTiming { get; init; } = FlashTiming.Datasheet;
+
+    /// <summary>Faults per device index (the fault-injection seam); none by default.</summary>
+    public Func<int, FaultPlan>? Faults { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Receives every device's activity changes (called on device tasks).</summary>
+    public Action<DeviceEvent>? Events { get; init; }
+
+    public DeviceOptions ForDevice(int index) => new()
+    {
+        Chip = Chip,
+        Index = index,
+        Seed = Seed,
+        FlashSize = FlashSize,
+        Pacing = Pacing,
+        EnDelay = EnDelay,
+        FlashTiming = FlashTiming,
+        Faults = Faults?.Invoke(index) ?? FaultPlan.None,
+        Time = Time,
+    };
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Count is < 1 or > 1024)
+        {
+            throw new ArgumentException($"Count must be 1..1024, not {Count}.", nameof(Count));
+        }
+
+        if (TcpBasePort is { } port && (port < 0 || (port > 0 && port + Count - 1 > 65535)))
+        {
+            throw new ArgumentException($"TCP ports {port}..{port + Count - 1} are outside 1..65535.", nameof(TcpBasePort));
+        }
+
+        if (TcpBasePort is null && PtyDirectory is null)
+        {
+            throw new ArgumentException("Serve the devices somewhere: set TcpBasePort and/or PtyDirectory.", nameof(TcpBasePort));
+        }
+
+        try
+        {
+            _ = FlashId.ForSize(FlashSize);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException(e.Message, nameof(FlashSize), e);
+        }
+
+        if (EnDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException("EnDelay cannot be negative.", nameof(EnDelay));
+        }
+    }
+}
+
+/// <summary>Where one device of the fleet can be reached.</summary>
+/// <param name="Url">The <c>socket://HOST:PORT</c> URL, when served on TCP.</param>
+/// <param name="PtyPath">The symlink to its pseudo-terminal, when served on a pty.</param>
+public sealed record SimulatedPort(SimulatedDevice Device, string? Url, string? PtyPath)
+{
+    public int Index => Device.Index;
+
+    public MacAddress Mac => Device.Mac;
+}
