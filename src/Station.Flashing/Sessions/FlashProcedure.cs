@@ -1,4 +1,3 @@
-using Station.Flashing.Events;
 using Station.Flashing.Write;
 
 namespace Station.Flashing.Sessions;
@@ -14,21 +13,15 @@ public sealed record FlashOutcome(ReadyDevice Ready, IReadOnlyList<RegionOutcome
 }
 
 /// <summary>
-/// Flashes a prepared plan onto one device: open the session, refuse a plan that does not fit the
-/// flash, write each region and verify it by MD5, then restart the chip as asked.
+/// Flashes a prepared plan onto one ready device: refuse a plan that does not fit the flash, write
+/// each region and verify it by MD5 (a mismatch is an error, never a pass), then restart the chip.
 /// </summary>
 public static class FlashProcedure
 {
-    public static async Task<FlashOutcome> RunAsync(
-        Transport.Links.IByteLink link,
-        FlashPlan plan,
-        SessionOptions options,
-        bool compress,
-        TimeProvider time,
-        IFlashEventSink events,
-        CancellationToken cancellationToken)
+    /// <summary>Writes and verifies every region on a ready device, then restarts it as asked.</summary>
+    public static async Task<FlashOutcome> WriteAsync(
+        ReadyDevice ready, FlashPlan plan, bool compress, Device.AfterAction after, CancellationToken cancellationToken)
     {
-        var ready = await DeviceSession.OpenAsync(link, options, time, events, cancellationToken).ConfigureAwait(false);
         plan.CheckFits(ready.FlashSize);
         var outcomes = new List<RegionOutcome>(plan.Regions.Count);
         foreach (var region in plan.Regions)
@@ -38,7 +31,7 @@ public static class FlashProcedure
             outcomes.Add(new RegionOutcome(region.Index, region.Address, region.Data.Length, region.Md5, verified));
         }
 
-        await ready.Device.ResetAsync(options.After, cancellationToken).ConfigureAwait(false);
+        await ready.Device.ResetAsync(after, cancellationToken).ConfigureAwait(false);
         return new FlashOutcome(ready, outcomes);
     }
 }

@@ -70,6 +70,22 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
             throw new FlashException(FlashErrors.InvalidFlashSettings(string.Join("; ", problems)));
         }
 
+        Validate(images);
+        var regions = new List<PreparedRegion>(images.Count);
+        for (int i = 0; i < images.Count; i++)
+        {
+            regions.Add(PrepareRegion(i, images[i], chip, settings, compress));
+        }
+
+        return new FlashPlan(regions);
+    }
+
+    /// <summary>
+    /// The checks that need no chip: every image non-empty and on a sector boundary, and no two overlapping.
+    /// Run before connecting so bad input is refused before anything happens on the line.
+    /// </summary>
+    public static void Validate(IReadOnlyList<ImageSource> images)
+    {
         foreach (var image in images)
         {
             if (image.Bytes.Length == 0)
@@ -93,14 +109,6 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
                 throw new FlashException(FlashErrors.RegionsOverlap(previous.Name, previousEnd, ordered[i].Name, ordered[i].Address));
             }
         }
-
-        var regions = new List<PreparedRegion>(images.Count);
-        for (int i = 0; i < images.Count; i++)
-        {
-            regions.Add(PrepareRegion(i, images[i], chip, settings, compress));
-        }
-
-        return new FlashPlan(regions);
     }
 
     /// <summary>Refuses a plan that would run past the end of a flash of <paramref name="flashSize"/> bytes.</summary>

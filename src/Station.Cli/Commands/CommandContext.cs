@@ -1,0 +1,55 @@
+using Station.Cli.Options;
+using Station.Cli.Output;
+using Station.Flashing.Errors;
+using Station.Transport.Links;
+
+namespace Station.Cli.Commands;
+
+/// <summary>What every command needs from the composition root: output, time, and how to open ports.</summary>
+public sealed class CommandContext(ConsoleReporter reporter, TextWriter error, TimeProvider time, LinkFactory links)
+{
+    public ConsoleReporter Reporter { get; } = reporter;
+
+    public TextWriter Out => Reporter.Out;
+
+    public TextWriter Error { get; } = error;
+
+    public TimeProvider Time { get; } = time;
+
+    /// <summary>Opens a port, turning transport failures into flash errors with codes.</summary>
+    public async Task<IByteLink> OpenAsync(string address, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await links.OpenAsync(address, 115200, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LinkException e)
+        {
+            throw new FlashException(FlashErrors.FromLink(e), e);
+        }
+    }
+
+    /// <summary>Runs a command body and maps every failure to its exit code, after saying what went wrong.</summary>
+    public async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body(cancellationToken).ConfigureAwait(false);
+        }
+        catch (FlashException e)
+        {
+            ConsoleReporter.PrintError(Error, e.Error);
+            return ExitCodes.For(e.Error);
+        }
+        catch (UsageException e)
+        {
+            await Error.WriteLineAsync($"Usage error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Error.WriteLineAsync("Interrupted.").ConfigureAwait(false);
+            return 130;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+
+namespace Station.Cli.Commands;
+
+/// <summary>The <c>station</c> root command with every subcommand.</summary>
+public static class StationCommand
+{
+    public static RootCommand Create(CommandContext context)
+    {
+        var root = new RootCommand("Station: production-line mass flashing for Espressif chips")
+        {
+            InfoCommand.Create(context),
+            FlashCommand.Create(context),
+            VerifyCommand.Create(context),
+            ReadFlashCommand.Create(context),
+            EraseRegionCommand.Create(context),
+        };
+        return root;
+    }
+}
