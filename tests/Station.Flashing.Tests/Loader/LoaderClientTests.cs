@@ -1,0 +1,77 @@
+using Station.Flashing.Errors;
+using Station.Flashing.Loader;
+using Station.Flashing.Tests.Support;
+using Station.Protocol.Commands;
+using Station.Protocol.Slip;
+using Station.Protocol.Status;
+
+namespace Station.Flashing.Tests.Loader;
+
+public class LoaderClientTests
+{
+    [Fact]
+    public async Task Execute_StaleFramesBeforeTheReply_AreSkipped()
+    {
+        await using var device = new ScriptedDevice(async (command, d) =>
+        {
+            await d.Reply(Opcode.Sync, 0x2012_0707, new byte[4]);   // a surplus SYNC reply
+            await d.Raw([0x00, 0x01]);                              // too short to be a response
+            await d.Ok(command, LoaderKind.Esp32Rom, value: 0x1234);
+        });
+        var client = new LoaderClient(device.Host, TimeProvider.System);
+
+        var reply = await client.ExecuteAsync(Requests.ReadReg(0x6000_0014), 0, CommandTimeouts.Default, CancellationToken.None);
+
+        Assert.Equal(0x1234u, reply.Value);
+    }
+
+    [Fact]
+    public async Task Execute_DeviceError_CarriesTheDecodedDeviceError()
+    {
+        await using var device = new ScriptedDevice((command, d) => d.Fail(command, LoaderKind.Stub, (byte)StubErrorCode.BadBlockSize));
+        var client = new LoaderClient(device.Host, TimeProvider.System, LoaderKind.Stub);
+
+        var e = await Assert.ThrowsAsync<FlashException>(() => client.ExecuteAsync(Requests.FlashBegin(1, 1, 0x8000, 0), 0, CommandTimeouts.Default, CancellationToken.None));
+
+        Assert.Equal("BadBlockSize", e.DeviceError!.Name);
+        Assert.Equal(ErrorCodes.DeviceRejected, e.Error.Code);
+    }
+
+    [Fact]
+    public async Task Execute_ReplyStopsMidFrame_TimesOutSayingSo()
+    {
+        await using var device = new ScriptedDevice((command, d) => d.Wire(0xC0, 0x01, 0x0A));
+        var client = new LoaderClient(device.Host, TimeProvider.System);
+
+        var e = await Assert.ThrowsAsync<FlashException>(() => client.ExecuteAsync(Requests.ReadReg(0), 0, TimeSpan.FromMilliseconds(200), CancellationToken.None));
+
+        Assert.Equal(ErrorCodes.Timeout, e.Error.Code);
+        Assert.Contains("stopped mid-packet", e.Error.Cause, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_NoReply_TimesOutNamingTheCommand()
+    {
+        await using var device = new ScriptedDevice((_, _) => Task.CompletedTask);
+        var client = new LoaderClient(device.Host, TimeProvider.System);
+
+        var e = await Assert.ThrowsAsync<FlashException>(() => client.ExecuteAsync(Requests.SpiFlashMd5(0, 16), 16, TimeSpan.FromMilliseconds(100), CancellationToken.None));
+
+        Assert.Equal("no reply to 'compute flash MD5' within 0.1 s", e.Error.Cause);
+    }
+
+    [Fact]
+    public async Task SendFrame_EscapesPayload()
+    {
+        byte[]? seen = null;
+        var pair = new Station.Transport.Memory.InMemoryLinkPair();
+        var client = new LoaderClient(pair.Host, TimeProvider.System);
+
+        await client.SendFrameAsync(new byte[] { 0xC0, 0x10, 0xDB }, CancellationToken.None);
+        var buffer = new byte[16];
+        int n = await pair.Device.ReadAsync(buffer, CancellationToken.None);
+        seen = buffer[..n];
+
+        Assert.Equal(SlipCodec.Encode([0xC0, 0x10, 0xDB]), seen);
+    }
+}
