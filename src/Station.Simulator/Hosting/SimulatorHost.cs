@@ -102,7 +102,19 @@ public sealed class SimulatorHost : IAsyncDisposable
             }
         }
 
-        Ports = Devices.Select(d => new SimulatedPort(d, urls[d.Index], null)).ToArray();
+        var ptys = new string?[Devices.Count];
+        if (_options.PtyDirectory is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+            foreach (var device in Devices)
+            {
+                var server = new PtyDeviceServer(device, Path.Combine(directory, $"{device.Chip.Key}-{device.Index}"));
+                _servers.Add(server);
+                ptys[device.Index] = server.Path;
+            }
+        }
+
+        Ports = Devices.Select(d => new SimulatedPort(d, urls[d.Index], ptys[d.Index])).ToArray();
         return Task.CompletedTask;
     }
 }

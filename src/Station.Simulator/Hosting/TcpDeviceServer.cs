@@ -76,7 +76,15 @@ internal sealed class TcpDeviceServer : IAsyncDisposable
             var link = TcpLink.FromAccepted(socket, Url);
             await using (link.ConfigureAwait(false))
             {
-                await _device.RunAsync(link, PowerOnBoot.Straps, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _device.RunAsync(link, PowerOnBoot.Straps, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One broken connection must not take the port down for the next client.
+                    _device.Report(DeviceActivity.Disconnected, $"connection failed: {e.Message}");
+                }
             }
 
             if (_dumpDirectory is not null && !cancellationToken.IsCancellationRequested)
