@@ -206,7 +206,12 @@ public sealed class PosixSerialLink : IByteLink
         }
 
         int errno = Libc.Errno;
-        return errno is Libc.ENOTTY or Libc.EINVAL ? false : throw OpenFailure(path, errno);
+        if (errno is Libc.ENOTTY or Libc.EINVAL)
+        {
+            return false;
+        }
+
+        throw OpenFailure(path, errno);
     }
 
     private static LinkException OpenFailure(string path, int errno) => errno switch

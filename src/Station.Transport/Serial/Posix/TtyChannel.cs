@@ -205,8 +205,10 @@ internal sealed class TtyChannel : IPollTarget
             {
                 case Libc.EINTR:
                     continue;
+                case Libc.EAGAIN when _hungUp:
+                    throw Gone(errno);
                 case Libc.EAGAIN:
-                    return _hungUp ? throw Gone(errno) : 0;
+                    return 0;
                 case Libc.EIO:
                     throw Gone(errno);
                 default:
@@ -250,8 +252,10 @@ internal sealed class TtyChannel : IPollTarget
             {
                 case Libc.EINTR:
                     continue;
+                case Libc.EAGAIN when _hungUp:
+                    throw Gone(errno);
                 case Libc.EAGAIN:
-                    return _hungUp ? throw Gone(errno) : -1;
+                    return -1;
                 case Libc.EIO:
                     throw Gone(errno);
                 default:
