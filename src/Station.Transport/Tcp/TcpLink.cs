@@ -42,6 +42,11 @@ public sealed class TcpLink : IByteLink
             socket.Dispose();
             throw new LinkException(LinkFailure.Unreachable, url, $"Cannot connect to {url}: {e.Message}.", e) { Errno = (int)e.SocketErrorCode };
         }
+        catch (OperationCanceledException)
+        {
+            socket.Dispose();
+            throw;
+        }
 
         return new TcpLink(socket, url, baud);
     }
