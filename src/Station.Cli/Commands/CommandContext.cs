@@ -14,6 +14,9 @@ public sealed class CommandContext(ConsoleReporter reporter, TextWriter error, T
 
     public TextWriter Error { get; } = error;
 
+    /// <summary>Progress for commands whose stdout is machine-readable: plain lines on stderr.</summary>
+    public ConsoleReporter ProgressOnError() => new(Error, live: false);
+
     public TimeProvider Time { get; } = time;
 
     /// <summary>Opens a port, turning transport failures into flash errors with codes.</summary>

@@ -20,7 +20,8 @@ public static class InfoCommand
         {
             var options = device.Build(result);
             await using var link = await context.OpenAsync(result.GetValue(device.Port)!, token);
-            var (espDevice, flashId) = await context.Reporter.ShowAsync(async events =>
+            var reporter = result.GetValue(json) ? context.ProgressOnError() : context.Reporter;
+            var (espDevice, flashId) = await reporter.ShowAsync(async events =>
             {
                 var d = await EspDevice.ConnectAsync(link, options.Connect, context.Time, events, token);
                 if (options.ExpectedChip is { } expected && expected.Kind != d.Chip.Kind)

@@ -14,6 +14,8 @@ public static class StationCommand
             VerifyCommand.Create(context),
             ReadFlashCommand.Create(context),
             EraseRegionCommand.Create(context),
+            SimulateCommand.Create(context),
+            DemoCommand.Create(context),
         };
         return root;
     }
