@@ -29,7 +29,7 @@ public static class VerifyCommand
             var sources = ImageArguments.Read(result.GetValue(images)!);
             FlashPlan.Validate(sources);
             var settings = new FlashSettings(Keep(result.GetValue(mode)), Keep(result.GetValue(freq)), Keep(result.GetValue(size)));
-            var options = device.Build(result) with { After = Flashing.Device.AfterAction.None };
+            var options = device.Build(result);
             await using var link = await context.OpenAsync(result.GetValue(device.Port)!, token);
             var results = await context.Reporter.ShowAsync(async events =>
             {
@@ -47,6 +47,7 @@ public static class VerifyCommand
                     found.Add((region, await ready.Device.ComputeMd5Async(region.Address, (uint)region.Data.Length, token)));
                 }
 
+                await ready.Device.ResetAsync(options.After, token);
                 return found;
             });
 

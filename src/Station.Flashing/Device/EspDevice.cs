@@ -96,29 +96,7 @@ public sealed class EspDevice
     public Task ChangeBaudAsync(int baud, CancellationToken cancellationToken) =>
         Run(FlashStep.ChangeBaud, $"{Baud} → {baud}", async () =>
         {
-            int old = Baud;
-            if (baud == old)
-            {
-                return true;
-            }
-
-            if (Loader == LoaderKind.Esp8266Rom)
-            {
-                _events.On(new Notice(_time.GetUtcNow(), "esp8266-rom-baud", $"The ESP8266 ROM loader cannot change baud; staying at {old}."));
-                return true;
-            }
-
-            await _client.SendAsync(Requests.ChangeBaudrate((uint)baud, Loader == LoaderKind.Stub ? (uint)old : 0), cancellationToken).ConfigureAwait(false);
-            await _client.ReadResponseAsync(Opcode.ChangeBaudrate, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
-            await Link.SetBaudAsync(baud, cancellationToken).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
-            await _client.DiscardInputAsync(cancellationToken).ConfigureAwait(false);
-            if (!await RespondsAsync(cancellationToken).ConfigureAwait(false))
-            {
-                throw new FlashException(FlashErrors.BaudNoResponse(baud));
-            }
-
-            _events.On(new BaudChanged(_time.GetUtcNow(), old, baud));
+            await ChangeBaudCoreAsync(baud, cancellationToken).ConfigureAwait(false);
             return true;
         });
 
@@ -215,30 +193,62 @@ public sealed class EspDevice
             return true;
         });
 
-    /// <summary>Restarts the chip as asked; on links without modem lines a hard reset becomes a loader-driven reset.</summary>
+    /// <summary>
+    /// Restarts the chip as asked. A hard reset needs the EN line; where the link has no modem lines
+    /// (TCP, a pseudo-terminal) the chip is left in its loader — at 115200 baud, so the next session
+    /// can talk to it — rather than rebooted into an app that nothing here could reset again.
+    /// </summary>
     public Task ResetAsync(AfterAction action, CancellationToken cancellationToken) =>
         Run(FlashStep.Reset, action.ToString(), async () =>
         {
-            if (action == AfterAction.HardReset && Link.Capabilities.ModemLines)
+            switch (action)
             {
-                await new HardReset().ResetAsync(Link, _time, cancellationToken).ConfigureAwait(false);
-                return true;
+                case AfterAction.HardReset when Link.Capabilities.ModemLines:
+                    await new HardReset().ResetAsync(Link, _time, cancellationToken).ConfigureAwait(false);
+                    break;
+                case AfterAction.SoftReset:
+                    await LoaderRestartAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    if (action == AfterAction.HardReset)
+                    {
+                        _events.On(new Notice(_time.GetUtcNow(), "no-reset-lines",
+                            $"{Link.Name} has no modem lines to pulse EN: the chip stays in its loader."));
+                    }
+
+                    await ChangeBaudCoreAsync(ConnectOptions.RomBaud, cancellationToken).ConfigureAwait(false);
+                    break;
             }
 
-            if (action == AfterAction.None)
-            {
-                return true;
-            }
-
-            if (action == AfterAction.HardReset)
-            {
-                _events.On(new Notice(_time.GetUtcNow(), "soft-reset-fallback",
-                    $"{Link.Name} has no modem lines to pulse EN; asking the loader to restart the chip instead."));
-            }
-
-            await LoaderRestartAsync(cancellationToken).ConfigureAwait(false);
             return true;
         });
+
+    private async Task ChangeBaudCoreAsync(int baud, CancellationToken cancellationToken)
+    {
+        int old = Baud;
+        if (baud == old)
+        {
+            return;
+        }
+
+        if (Loader == LoaderKind.Esp8266Rom)
+        {
+            _events.On(new Notice(_time.GetUtcNow(), "esp8266-rom-baud", $"The ESP8266 ROM loader cannot change baud; staying at {old}."));
+            return;
+        }
+
+        await _client.SendAsync(Requests.ChangeBaudrate((uint)baud, Loader == LoaderKind.Stub ? (uint)old : 0), cancellationToken).ConfigureAwait(false);
+        await _client.ReadResponseAsync(Opcode.ChangeBaudrate, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
+        await Link.SetBaudAsync(baud, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+        await _client.DiscardInputAsync(cancellationToken).ConfigureAwait(false);
+        if (!await RespondsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new FlashException(FlashErrors.BaudNoResponse(baud));
+        }
+
+        _events.On(new BaudChanged(_time.GetUtcNow(), old, baud));
+    }
 
     private async Task LoaderRestartAsync(CancellationToken cancellationToken)
     {

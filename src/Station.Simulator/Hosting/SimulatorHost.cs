@@ -88,6 +88,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     private Task StartServersAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var wires = Devices.Select(d => new DeviceWires(d)).ToArray();
         var urls = new string?[Devices.Count];
         if (_options.TcpBasePort is { } basePort)
         {
@@ -95,7 +96,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             foreach (var device in Devices)
             {
                 int port = basePort == 0 ? 0 : basePort + device.Index;
-                var server = new TcpDeviceServer(device, address, port, _options.DumpDirectory);
+                var server = new TcpDeviceServer(device, wires[device.Index], address, port, _options.DumpDirectory);
                 _servers.Add(server);
                 server.Start();
                 urls[device.Index] = server.Url;
@@ -108,7 +109,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             Directory.CreateDirectory(directory);
             foreach (var device in Devices)
             {
-                var server = new PtyDeviceServer(device, Path.Combine(directory, $"{device.Chip.Key}-{device.Index}"));
+                var server = new PtyDeviceServer(wires[device.Index], Path.Combine(directory, $"{device.Chip.Key}-{device.Index}"));
                 _servers.Add(server);
                 ptys[device.Index] = server.Path;
             }

@@ -15,14 +15,16 @@ namespace Station.Simulator.Hosting;
 internal sealed class TcpDeviceServer : IAsyncDisposable
 {
     private readonly SimulatedDevice _device;
+    private readonly DeviceWires _wires;
     private readonly TcpListener _listener;
     private readonly string? _dumpDirectory;
     private readonly CancellationTokenSource _stop = new();
     private Task _serving = Task.CompletedTask;
 
-    public TcpDeviceServer(SimulatedDevice device, IPAddress address, int port, string? dumpDirectory)
+    public TcpDeviceServer(SimulatedDevice device, DeviceWires wires, IPAddress address, int port, string? dumpDirectory)
     {
         _device = device;
+        _wires = wires;
         _dumpDirectory = dumpDirectory;
         _listener = new TcpListener(address, port);
     }
@@ -78,7 +80,7 @@ internal sealed class TcpDeviceServer : IAsyncDisposable
             {
                 try
                 {
-                    await _device.RunAsync(link, PowerOnBoot.Straps, cancellationToken).ConfigureAwait(false);
+                    await _wires.RunForegroundAsync(link, PowerOnBoot.Straps, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

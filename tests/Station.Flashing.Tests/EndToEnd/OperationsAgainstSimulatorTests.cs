@@ -20,10 +20,13 @@ public class OperationsAgainstSimulatorTests
     [InlineData(3_000_000)]
     public async Task Flash_OverPtyAtSeveralBauds_HostAndDeviceSwitchTogether(int baud)
     {
-        var (outcome, device, plan) = await SimulatedLine.FlashAsync(ChipCatalogue.Esp32, Medium.Pty, stub: true, baud: baud);
+        var events = new EventLog();
+        var (outcome, device, plan) = await SimulatedLine.FlashAsync(ChipCatalogue.Esp32, Medium.Pty, stub: true, baud: baud, events: events);
 
         Assert.True(outcome.AllVerified);
-        Assert.Equal(baud, outcome.Ready.Device.Baud);
+        var changes = events.Of<Events.BaudChanged>().Select(b => (b.From, b.To)).ToList();
+        Assert.Equal(baud == 115200 ? [] : [(115200, baud), (baud, 115200)], changes);
+        Assert.Equal(115200, outcome.Ready.Device.Baud);
         Assert.All(plan.Regions, r => Assert.Equal(r.Data, device.Flash.Read(r.Address, r.Data.Length)));
     }
 

@@ -38,7 +38,7 @@ internal static class SimulatedLine
 
     /// <summary>Flashes <see cref="Images"/> and returns the outcome plus the simulated chip that received them.</summary>
     public static async Task<(FlashOutcome Outcome, SimulatedDevice Device, FlashPlan Plan)> FlashAsync(
-        ChipSpec chip, Medium medium, bool stub, int baud = 460800, FlashSettings? settings = null)
+        ChipSpec chip, Medium medium, bool stub, int baud = 460800, FlashSettings? settings = null, EventLog? events = null)
     {
         var session = new SessionOptions
         {
@@ -48,7 +48,7 @@ internal static class SimulatedLine
             Connect = Connected.Fast,
             After = AfterAction.None,
         };
-        var events = new EventLog();
+        events ??= new EventLog();
         switch (medium)
         {
             case Medium.InMemory:
