@@ -142,3 +142,41 @@ public class OperationsAgainstSimulatorTests
         return await body(ready);
     }
 }
+
+public class UnplugTests
+{
+    [Fact]
+    public async Task Write_CableKnockedOutMidWrite_IsNamedPortGone()
+    {
+        var device = new SimulatedDevice(new DeviceOptions { Chip = ChipCatalogue.Esp32, Pacing = true });
+        var pair = new InMemoryLinkPair();
+        await using var attachment = device.Attach(pair.Device);
+        var events = new UnplugOnProgress(pair);
+        var session = new SessionOptions { UseStub = true, Stubs = StubFiles.Catalogue, Baud = 921600, Connect = Connected.Fast };
+        var ready = await DeviceSession.OpenAsync(pair.Host, session, TimeProvider.System, events, CancellationToken.None);
+        byte[] image = new byte[200_000];
+        new Random(1).NextBytes(image);
+        var plan = FlashPlan.Prepare([new ImageSource(0x10000, image, "app.bin")], ready.Device.Chip, FlashSettings.Keep, true);
+
+        var e = await Assert.ThrowsAsync<FlashException>(() => FlashProcedure.WriteAsync(ready, plan, true, AfterAction.HardReset, CancellationToken.None));
+
+        Assert.Equal(ErrorCodes.PortGone, e.Error.Code);
+        Assert.Contains("disappeared while in use", e.Error.Cause, StringComparison.Ordinal);
+        Assert.IsType<Events.StepFailed>(events.Last);
+    }
+
+    /// <summary>Pulls the cable as soon as the first block is acknowledged.</summary>
+    private sealed class UnplugOnProgress(InMemoryLinkPair pair) : Events.IFlashEventSink
+    {
+        public Events.FlashEvent? Last { get; private set; }
+
+        public void On(Events.FlashEvent e)
+        {
+            Last = e;
+            if (e is Events.WriteProgress)
+            {
+                pair.Unplug();
+            }
+        }
+    }
+}
