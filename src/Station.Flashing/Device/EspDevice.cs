@@ -223,6 +223,23 @@ public sealed class EspDevice
             return true;
         });
 
+    /// <summary>
+    /// After a restart into the app: switch the link to the app's console baud and read its log until
+    /// <paramref name="pattern"/> appears or <paramref name="within"/> passes. Reading starts with what the
+    /// loader client had already received, so the first lines of the boot log are not lost.
+    /// </summary>
+    public Task<SerialLogResult> ReadAppLogAsync(System.Text.RegularExpressions.Regex pattern, int baud, TimeSpan within, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            byte[] early = _client.TakeUnframedInput();
+            if (Link.Baud != baud)
+            {
+                await Link.SetBaudAsync(baud, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await SerialLog.WaitForAsync(Link, early, pattern, within, _time, cancellationToken).ConfigureAwait(false);
+        });
+
     private async Task ChangeBaudCoreAsync(int baud, CancellationToken cancellationToken)
     {
         int old = Baud;

@@ -165,6 +165,19 @@ public sealed class LoaderClient
         return [.. text];
     }
 
+    /// <summary>
+    /// Hands over text received outside frames (kept by the decoder) and bytes read but not decoded yet,
+    /// so that a reader of the app's log after a restart loses nothing the loader client already read.
+    /// </summary>
+    public byte[] TakeUnframedInput()
+    {
+        byte[] noise = _decoder.Noise();
+        byte[] pending = _input.AsSpan(_inputStart, _inputEnd - _inputStart).ToArray();
+        _inputStart = _inputEnd = 0;
+        _decoder.Reset();
+        return [.. noise, .. pending];
+    }
+
     /// <summary>Drops everything received so far: OS buffers, our buffer, a half-decoded frame.</summary>
     public async ValueTask DiscardInputAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,35 @@
+using Station.Flashing.Errors;
+
+namespace Station.Line;
+
+/// <summary>Failures that only the line can name (on top of the flashing errors).</summary>
+public static class LineErrors
+{
+    public const string StepTimeoutCode = "E-STEP-TIMEOUT";
+    public const string BootCheckFailedCode = "E-BOOT-CHECK-FAILED";
+    public const string UnitChangedCode = "E-UNIT-CHANGED";
+    public const string InterruptedCode = "E-INTERRUPTED";
+    public const string NotVerifiedCode = "E-NOT-VERIFIED";
+
+    public static IReadOnlyList<string> All { get; } = [StepTimeoutCode, BootCheckFailedCode, UnitChangedCode, InterruptedCode, NotVerifiedCode];
+
+    public static FlashError NotVerified() => new(NotVerifiedCode,
+        "not every region could be verified by MD5 (the ESP8266 ROM loader cannot compute it)",
+        "Provide the flasher stub for this chip so every region is verified; never ship this unit unverified.") { Permanent = true };
+
+    public static FlashError StepTimeout(string step, TimeSpan limit) => new(StepTimeoutCode,
+        $"the {step} step did not finish within {limit.TotalSeconds:0.#} s",
+        "Re-seat the board and cable; if it repeats, lower the baud ladder or raise the profile's timeout for this step.");
+
+    public static FlashError BootCheckFailed(string pattern, TimeSpan within) => new(BootCheckFailedCode,
+        $"the app did not print '{pattern}' within {within.TotalSeconds:0.#} s after the restart",
+        "Set the unit aside for engineering: the flash verified, but the firmware did not start as expected.") { Permanent = true };
+
+    public static FlashError UnitChanged(string expected, string actual) => new(UnitChangedCode,
+        $"another board answered mid-unit (expected {expected}, found {actual})",
+        "Do not swap boards while a slot is working; the interrupted board must be flashed again.") { Permanent = true };
+
+    public static FlashError Interrupted(string step) => new(InterruptedCode,
+        $"the station was stopped during the {step} step",
+        "Flash this unit again: it was not finished.");
+}

@@ -1,0 +1,28 @@
+using Station.Line.Events;
+using Station.Line.Jobs;
+using Station.Line.Slots;
+
+namespace Station.Line;
+
+/// <summary>Runs a job: one worker per slot, all in parallel, until the units are done or the station stops.</summary>
+public static class LineRunner
+{
+    /// <summary>
+    /// Runs <paramref name="job"/>. <paramref name="stopNewUnits"/> (first Ctrl+C) lets units in flight
+    /// finish and starts no new ones; <paramref name="abortUnits"/> (second Ctrl+C) stops units in flight,
+    /// which are recorded as interrupted.
+    /// </summary>
+    public static async Task<JobTally> RunAsync(LineJob job, CancellationToken stopNewUnits, CancellationToken abortUnits)
+    {
+        long started = job.Time.GetTimestamp();
+        var counter = new UnitCounter(job.Units);
+        var tally = new JobTally();
+        var workers = job.Slots
+            .Select((fixture, i) => new SlotWorker(job, new SlotState(i + 1, fixture), counter, tally))
+            .Select(worker => Task.Run(() => worker.RunAsync(stopNewUnits, abortUnits), CancellationToken.None))
+            .ToArray();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        job.Events.On(new JobFinished(job.Time.GetUtcNow(), tally.Units, tally.Passed, tally.Failed, tally.Interrupted, job.Time.GetElapsedTime(started)));
+        return tally;
+    }
+}

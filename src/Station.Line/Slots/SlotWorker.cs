@@ -1,0 +1,194 @@
+using Polly;
+using Polly.Retry;
+using Station.Flashing.Connect;
+using Station.Flashing.Device;
+using Station.Flashing.Errors;
+using Station.Flashing.Events;
+using Station.Line.Events;
+using Station.Line.Jobs;
+using Station.Line.Units;
+using Station.Traceability;
+using Station.Transport.Links;
+
+namespace Station.Line.Slots;
+
+/// <summary>
+/// One slot, unit after unit: wait until a unit is there (a board that is not the one just finished),
+/// run its attempts, show the operator the verdict, pause after too many failures in a row, and
+/// move on — until the job's unit count is reached or the station is asked to stop.
+/// </summary>
+internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counter, JobTally tally)
+{
+    public async Task RunAsync(CancellationToken stopNewUnits, CancellationToken abortUnits)
+    {
+        string? lastMac = null;
+        bool first = true;
+        try
+        {
+            while (!stopNewUnits.IsCancellationRequested && !counter.Exhausted)
+            {
+                if (!slot.Fixture.ReplacesBoards && !await WaitForUnitAsync(lastMac, first, stopNewUnits).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                first = false;
+                if (!counter.TryClaim(out int unit))
+                {
+                    break;
+                }
+
+                var outcome = await RunUnitAsync(unit, abortUnits).ConfigureAwait(false);
+                tally.Count(outcome.Record.Result);
+                lastMac = outcome.Record.Mac;
+                await TripBreakerIfNeededAsync(outcome.Record.Result, stopNewUnits).ConfigureAwait(false);
+                if (slot.Fixture.ReplacesBoards && !stopNewUnits.IsCancellationRequested && !counter.Exhausted)
+                {
+                    await slot.Fixture.NextBoardAsync(abortUnits).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopNewUnits.IsCancellationRequested || abortUnits.IsCancellationRequested)
+        {
+            // Stopping: nothing is in flight here (units record themselves).
+        }
+
+        job.Events.On(new SlotStopped(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port,
+            counter.Exhausted ? "the job's units are done" : "the station is stopping"));
+    }
+
+    /// <summary>Unit attempts (Polly): a failed attempt that another attempt could cure is tried again, each with its own record.</summary>
+    private async Task<AttemptOutcome> RunUnitAsync(int unit, CancellationToken abort)
+    {
+        int attempts = Math.Max(1, job.Profile.Retry.UnitAttempts);
+        var pipeline = new ResiliencePipelineBuilder<AttemptOutcome> { TimeProvider = job.Time }
+            .AddRetryWhen(attempts - 1, new RetryStrategyOptions<AttemptOutcome>
+            {
+                MaxRetryAttempts = Math.Max(1, attempts - 1),
+                Delay = TimeSpan.Zero,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Retryable: true } && !abort.IsCancellationRequested),
+                OnRetry = args =>
+                {
+                    var record = args.Outcome.Result!.Record;
+                    var reason = new FlashError(record.ErrorCode ?? "", record.Cause ?? "", record.Remedy ?? "");
+                    job.Events.On(new UnitRetried(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port, "unit", args.AttemptNumber + 2, reason, null));
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+        int attempt = 0;
+        return await pipeline.ExecuteAsync(async _ =>
+        {
+            attempt++;
+            var outcome = await new UnitAttempt(job, slot, unit, attempt).RunAsync(abort).ConfigureAwait(false);
+            bool willRetry = outcome.Retryable && attempt < attempts && !abort.IsCancellationRequested;
+            job.Events.On(new UnitFinished(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port, outcome.Record,
+                willRetry ? "Leave the board in place: trying it again." : Instruction(outcome.Record)));
+            return outcome;
+        }, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task TripBreakerIfNeededAsync(UnitResult result, CancellationToken stop)
+    {
+        slot.ConsecutiveFailures = result == UnitResult.Fail ? slot.ConsecutiveFailures + 1 : result == UnitResult.Pass ? 0 : slot.ConsecutiveFailures;
+        int limit = job.Profile.Retry.SlotBreakerFailures;
+        if (limit <= 0 || slot.ConsecutiveFailures < limit)
+        {
+            return;
+        }
+
+        var pause = job.Profile.Retry.SlotBreakerPause;
+        job.Events.On(new SlotPaused(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port,
+            $"{slot.ConsecutiveFailures} units failed in a row in slot {slot.Number}: check this slot's fixture, cable and power before the next board.", pause));
+        slot.ConsecutiveFailures = 0;
+        await Task.Delay(pause, job.Time, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits until there is a unit to work on: on the first round, a port that opens; afterwards, a port
+    /// that went away and came back, or a board whose MAC differs from the one just finished.
+    /// Returns false when the station is stopping.
+    /// </summary>
+    private async Task<bool> WaitForUnitAsync(string? lastMac, bool first, CancellationToken stop)
+    {
+        bool sawAbsent = false;
+        string? lastInstruction = null;
+        while (!stop.IsCancellationRequested)
+        {
+            string instruction;
+            IByteLink? link = null;
+            try
+            {
+                link = await slot.Fixture.OpenAsync(job.Profile.Link.InitialBaud, stop).ConfigureAwait(false);
+                if (first || sawAbsent)
+                {
+                    return true;
+                }
+
+                string? mac = await ProbeMacAsync(link, stop).ConfigureAwait(false);
+                if (mac is not null && mac != lastMac)
+                {
+                    return true;
+                }
+
+                instruction = lastMac is null
+                    ? "Set the failed board aside and insert the next one."
+                    : "Take the finished board out and insert the next one.";
+            }
+            catch (LinkException e) when (e.Failure is LinkFailure.NotFound or LinkFailure.Gone)
+            {
+                sawAbsent = true;
+                instruction = $"Insert a board into slot {slot.Number}.";
+            }
+            catch (LinkException e)
+            {
+                instruction = FlashErrors.FromLink(e) is var error ? $"{error.Cause}: {error.Remedy}" : e.Message;
+            }
+            finally
+            {
+                if (link is not null)
+                {
+                    await link.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            if (instruction != lastInstruction)
+            {
+                job.Events.On(new SlotWaiting(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port, instruction));
+                lastInstruction = instruction;
+            }
+
+            await Task.Delay(job.PollInterval, job.Time, stop).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a board answers on the port, and which: one quick connect and identify, nothing written.</summary>
+    private async Task<string?> ProbeMacAsync(IByteLink link, CancellationToken stop)
+    {
+        try
+        {
+            var options = new ConnectOptions
+            {
+                Attempts = 1,
+                SyncTriesPerAttempt = 2,
+                ResetStrategies = job.ResetStrategies.Count > 0 ? [job.ResetStrategies[0]] : null,
+            };
+            var device = await EspDevice.ConnectAsync(link, options, job.Time, NoFlashEvents.Instance, stop).ConfigureAwait(false);
+            return device.Identity.Mac.ToString();
+        }
+        catch (FlashException)
+        {
+            return null;
+        }
+    }
+
+    private static string Instruction(UnitRecord record) => record.Result switch
+    {
+        UnitResult.Pass => "PASS: take the board out and insert the next one.",
+        UnitResult.Interrupted => "INTERRUPTED: this board was not finished; flash it again.",
+        _ => $"FAIL ({record.ErrorCode}): {record.Remedy} Set the board aside.",
+    };
+}
