@@ -1,0 +1,48 @@
+using System.Collections.Frozen;
+
+namespace Station.Profiles.Reading;
+
+/// <summary>
+/// Every property a profile may contain, per object. The reader refuses to read a name missing here
+/// and reports any other name in the file as unknown; a test holds profiles/profile.schema.json to the same table.
+/// </summary>
+internal static class ProfileProperties
+{
+    public static readonly FrozenSet<string> Root = Set(
+        "$schema", "name", "version", "chip", "flash", "images", "link", "retry", "verification", "after", "bootCheck", "deviceData");
+
+    public static readonly FrozenSet<string> Flash = Set("mode", "frequency", "size");
+
+    public static readonly FrozenSet<string> Image = Set("name", "offset", "path", "sha256");
+
+    public static readonly FrozenSet<string> Link = Set("initialBaud", "baudLadder");
+
+    public static readonly FrozenSet<string> Retry = Set(
+        "connectAttempts", "resetStrategies", "blockRetries", "regionRetries", "unitAttempts", "slotBreaker", "timeouts");
+
+    public static readonly FrozenSet<string> SlotBreaker = Set("consecutiveFailures", "pauseSeconds");
+
+    public static readonly FrozenSet<string> Timeouts = Set(
+        "connectSeconds", "identifySeconds", "stubSeconds", "writeBaseSeconds", "writeSecondsPerMegabyte",
+        "verifyBaseSeconds", "verifySecondsPerMegabyte", "resetSeconds");
+
+    public static readonly FrozenSet<string> Verification = Set("md5");
+
+    public static readonly FrozenSet<string> BootCheck = Set("baud", "pattern", "withinSeconds");
+
+    /// <summary>The table by object location; <c>[]</c> stands for every item of an array.</summary>
+    public static readonly FrozenDictionary<string, FrozenSet<string>> ByObject = new Dictionary<string, FrozenSet<string>>
+    {
+        ["$"] = Root,
+        ["$.flash"] = Flash,
+        ["$.images[]"] = Image,
+        ["$.link"] = Link,
+        ["$.retry"] = Retry,
+        ["$.retry.slotBreaker"] = SlotBreaker,
+        ["$.retry.timeouts"] = Timeouts,
+        ["$.verification"] = Verification,
+        ["$.bootCheck"] = BootCheck,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static FrozenSet<string> Set(params string[] names) => names.ToFrozenSet(StringComparer.Ordinal);
+}
