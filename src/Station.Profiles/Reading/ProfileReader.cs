@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Station.Protocol.Chips;
@@ -14,7 +13,6 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
 {
     public const int MinBaud = 9600;
     public const int MaxBaud = 8_000_000;
-    public const uint SectorSize = 0x1000;
 
     private const string Keep = "keep";
 
@@ -32,9 +30,9 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
         string? version = root.Required("version")?.AsString();
         ChipSpec? chip = ReadChip(root.Required("chip"));
         var (flash, flashSize) = ReadFlash(root.Optional("flash"), chip);
-        var images = ReadImages(root.Required("images"), flashSize, flash.Size);
+        var images = new ImageListReader(profileDirectory, problems).Read(root.Required("images"), flashSize, flash.Size);
         var link = ReadLink(root.Required("link"));
-        var retry = ReadRetry(root.Optional("retry"));
+        var retry = RetryReader.Read(root.Optional("retry"));
         ReadVerification(root.Optional("verification"));
         AfterFlash? after = ReadAfter(root.Required("after"));
         var bootCheck = ReadBootCheck(root.Optional("bootCheck"));
@@ -131,162 +129,6 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
         return messages.Count == 0;
     }
 
-    private IReadOnlyList<ProfileImage>? ReadImages(JsonField? field, uint? flashSize, string? flashSizeName)
-    {
-        var items = field?.AsArray();
-        if (items is null)
-        {
-            return null;
-        }
-
-        if (items.Count == 0)
-        {
-            field!.Value.Problem("must list at least one image");
-            return null;
-        }
-
-        var images = new List<ProfileImage>();
-        var placed = new List<PlacedImage>();
-        var firstIndexByName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (int index = 0; index < items.Count; index++)
-        {
-            var image = items[index].AsObject(ProfileProperties.Image);
-            if (image is null)
-            {
-                continue;
-            }
-
-            var nameField = image.Required("name");
-            string? name = nameField?.AsString();
-            if (name is not null && !firstIndexByName.TryAdd(name, index))
-            {
-                nameField!.Value.Problem($"duplicate image name '{name}' (also {JsonPath.Item("$.images", firstIndexByName[name])})");
-            }
-
-            uint? offset = ReadOffset(image.Required("offset"));
-            var pathField = image.Required("path");
-            string? path = ResolveImagePath(pathField);
-            var file = path is null ? null : InspectImageFile(pathField!.Value, path);
-            var sha256Field = image.Required("sha256");
-            string? sha256 = ReadSha256(sha256Field);
-            if (file is not null && sha256 is not null && file.Sha256 != sha256)
-            {
-                sha256Field!.Value.Problem(ImageFile.MismatchMessage(path!, file.Sha256, sha256));
-            }
-
-            if (offset is { } at && file is not null)
-            {
-                placed.Add(new PlacedImage(index, name ?? $"#{index}", at, file.Length));
-            }
-
-            if (name is not null && offset is { } imageOffset && path is not null && sha256 is not null)
-            {
-                images.Add(new ProfileImage(name, imageOffset, path, sha256));
-            }
-        }
-
-        ImageLayout.Check(placed, flashSize, flashSizeName, problems);
-        return images;
-    }
-
-    /// <summary>"0x10000" or 65536; must start a flash sector.</summary>
-    private static uint? ReadOffset(JsonField? field)
-    {
-        if (field is not { } offsetField)
-        {
-            return null;
-        }
-
-        var value = offsetField.Value;
-        uint offset;
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetUInt32(out uint number))
-        {
-            offset = number;
-        }
-        else if (value.ValueKind == JsonValueKind.String && value.GetString() is { } text
-            && text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            && uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint hex))
-        {
-            offset = hex;
-        }
-        else
-        {
-            offsetField.Problem($"must be a hex string like \"0x10000\" or a whole number from 0 to 4294967295, not {JsonField.Describe(value)}");
-            return null;
-        }
-
-        if (offset % SectorSize != 0)
-        {
-            offsetField.Problem($"0x{offset:X} is not a multiple of 0x{SectorSize:X} (flash is erased in 4 KiB sectors)");
-            return null;
-        }
-
-        return offset;
-    }
-
-    /// <summary>Paths in a profile are relative to the profile file, so a profile and its images move together.</summary>
-    private string? ResolveImagePath(JsonField? field)
-    {
-        string? relative = field?.AsString();
-        if (relative is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return Path.GetFullPath(relative, profileDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            field!.Value.Problem($"'{relative}' is not a usable path: {e.Message}");
-            return null;
-        }
-    }
-
-    /// <summary>Reads the file through once: proves it readable, gives the length that places its end, and its hash.</summary>
-    private static ImageFile? InspectImageFile(JsonField field, string fullPath)
-    {
-        try
-        {
-            var file = ImageFile.Inspect(fullPath);
-            if (file.Length == 0)
-            {
-                field.Problem($"image file {fullPath} is empty");
-                return null;
-            }
-
-            return file;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            field.Problem($"image file {fullPath} does not exist");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            field.Problem($"image file {fullPath} cannot be read: {e.Message}");
-        }
-
-        return null;
-    }
-
-    private static string? ReadSha256(JsonField? field)
-    {
-        string? text = field?.AsString();
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (text.Length != 64 || !text.All(char.IsAsciiHexDigit))
-        {
-            field!.Value.Problem($"must be 64 hex digits (the file's SHA-256, e.g. from sha256sum), not '{text}' ({text.Length} characters)");
-            return null;
-        }
-
-        return text.ToLowerInvariant();
-    }
-
     private static LinkSettings? ReadLink(JsonField? field)
     {
         var link = field?.AsObject(ProfileProperties.Link);
@@ -339,82 +181,6 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
         }
 
         return valid ? ladder : null;
-    }
-
-    private static RetryPolicy? ReadRetry(JsonField? field)
-    {
-        var defaults = new RetryPolicy();
-        if (field is null)
-        {
-            return defaults;
-        }
-
-        var retry = field.Value.AsObject(ProfileProperties.Retry);
-        if (retry is null)
-        {
-            return null;
-        }
-
-        var (breakerFailures, breakerPause) = ReadSlotBreaker(retry.Optional("slotBreaker"), defaults);
-        return new RetryPolicy
-        {
-            ConnectAttempts = retry.Optional("connectAttempts")?.AsInt(min: 1) ?? defaults.ConnectAttempts,
-            ResetStrategies = ReadResetStrategies(retry.Optional("resetStrategies")) ?? defaults.ResetStrategies,
-            BlockRetries = retry.Optional("blockRetries")?.AsInt(min: 0) ?? defaults.BlockRetries,
-            RegionRetries = retry.Optional("regionRetries")?.AsInt(min: 0) ?? defaults.RegionRetries,
-            UnitAttempts = retry.Optional("unitAttempts")?.AsInt(min: 1) ?? defaults.UnitAttempts,
-            SlotBreakerFailures = breakerFailures,
-            SlotBreakerPause = breakerPause,
-            Timeouts = ReadTimeouts(retry.Optional("timeouts"), defaults.Timeouts),
-        };
-    }
-
-    /// <summary>Names only need to be non-empty strings here: the line checks them with the transport's parser.</summary>
-    private static IReadOnlyList<string>? ReadResetStrategies(JsonField? field)
-    {
-        var items = field?.AsArray();
-        if (items is null)
-        {
-            return null;
-        }
-
-        if (items.Count == 0)
-        {
-            field!.Value.Problem("must list at least one reset strategy");
-            return null;
-        }
-
-        var names = items.Select(item => item.AsString()).ToList();
-        return names.All(n => n is not null) ? names.Select(n => n!).ToList() : null;
-    }
-
-    private static (int Failures, TimeSpan Pause) ReadSlotBreaker(JsonField? field, RetryPolicy defaults)
-    {
-        var breaker = field?.AsObject(ProfileProperties.SlotBreaker);
-        return (
-            breaker?.Optional("consecutiveFailures")?.AsInt(min: 1) ?? defaults.SlotBreakerFailures,
-            breaker?.Optional("pauseSeconds")?.AsSeconds() ?? defaults.SlotBreakerPause);
-    }
-
-    private static StepTimeouts ReadTimeouts(JsonField? field, StepTimeouts defaults)
-    {
-        var timeouts = field?.AsObject(ProfileProperties.Timeouts);
-        if (timeouts is null)
-        {
-            return defaults;
-        }
-
-        return new StepTimeouts
-        {
-            Connect = timeouts.Optional("connectSeconds")?.AsSeconds() ?? defaults.Connect,
-            Identify = timeouts.Optional("identifySeconds")?.AsSeconds() ?? defaults.Identify,
-            Stub = timeouts.Optional("stubSeconds")?.AsSeconds() ?? defaults.Stub,
-            WriteBase = timeouts.Optional("writeBaseSeconds")?.AsSeconds() ?? defaults.WriteBase,
-            WritePerMegabyte = timeouts.Optional("writeSecondsPerMegabyte")?.AsSeconds() ?? defaults.WritePerMegabyte,
-            VerifyBase = timeouts.Optional("verifyBaseSeconds")?.AsSeconds() ?? defaults.VerifyBase,
-            VerifyPerMegabyte = timeouts.Optional("verifySecondsPerMegabyte")?.AsSeconds() ?? defaults.VerifyPerMegabyte,
-            Reset = timeouts.Optional("resetSeconds")?.AsSeconds() ?? defaults.Reset,
-        };
     }
 
     /// <summary>Verification is always on; the section exists so a profile can say so, never to switch it off.</summary>
