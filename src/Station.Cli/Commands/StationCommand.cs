@@ -16,6 +16,8 @@ public static class StationCommand
             EraseRegionCommand.Create(context),
             SimulateCommand.Create(context),
             DemoCommand.Create(context),
+            RunCommand.Create(context),
+            ProfileCommand.Create(context),
         };
         return root;
     }

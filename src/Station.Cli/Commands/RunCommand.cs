@@ -1,0 +1,184 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Station.Cli.Options;
+using Station.Cli.Run;
+using Station.Line;
+using Station.Line.Events;
+using Station.Line.Fixtures;
+using Station.Line.Jobs;
+using Station.Profiles;
+using Station.Traceability;
+using Station.Transport.Links;
+
+namespace Station.Cli.Commands;
+
+/// <summary>
+/// <c>station run</c>: the station's main job. One worker per port, all in parallel, unit after unit,
+/// with the profile's retry policies; every unit attempt is recorded (reports/&lt;batch&gt;/units.csv and
+/// by-mac/&lt;MAC&gt;.json) before its slot shows the verdict. Ctrl+C once: finish the units in flight and
+/// start no new ones; twice: stop now, recording the units in flight as interrupted.
+/// </summary>
+public static class RunCommand
+{
+    /// <summary>A job that ran to its end but not every unit passed.</summary>
+    public const int UnitsFailed = 4;
+
+    /// <summary>The profile is invalid or its images do not match their pinned SHA-256: the job was refused.</summary>
+    public const int ProfileRefused = 5;
+
+    public static Command Create(CommandContext context)
+    {
+        var profile = new Option<string>("--profile") { Description = "Profile file (profiles/*.json)", Required = true };
+        var ports = new Option<string?>("--ports") { Description = "Comma-separated ports: /dev/ttyUSB0,socket://HOST:PORT,…" };
+        var glob = new Option<string?>("--ports-glob") { Description = "Ports matching a pattern, e.g. /dev/serial/by-path/*usb*" };
+        var simulate = new Option<int?>("--simulate") { Description = "Run N simulated slots in a separate simulator process; each finished unit is replaced by a new one" };
+        var units = new Option<int?>("--units") { Description = "Stop after this many units in total (default: run until Ctrl+C)" };
+        var operatorName = new Option<string>("--operator") { Description = "Who runs the line", DefaultValueFactory = _ => Environment.UserName };
+        var batch = new Option<string?>("--batch") { Description = "Batch id (default: the start time, yyyyMMdd-HHmmss UTC)" };
+        var stationId = new Option<string>("--station-id") { Description = "This station's id in records", DefaultValueFactory = _ => Environment.MachineName };
+        var reports = new Option<string>("--reports") { Description = "Reports directory", DefaultValueFactory = _ => "reports" };
+        var stubDir = new Option<string?>("--stub-dir") { Description = "Flasher stubs (default $STATION_STUB_DIR or ./stubs)" };
+        var trace = new Option<bool>("--trace") { Description = "Write a per-port wire trace to reports/<batch>/trace/" };
+        var seed = new Option<ulong>("--seed") { Description = "With --simulate: seed for the simulated units' MACs", DefaultValueFactory = _ => 1 };
+        var noPacing = new Option<bool>("--no-pacing") { Description = "With --simulate: do not model wire time and flash timing" };
+        var command = new Command("run", "Run the line: flash unit after unit on every port in parallel, recording each unit by MAC")
+        {
+            profile, ports, glob, simulate, units, operatorName, batch, stationId, reports, stubDir, trace, seed, noPacing,
+        };
+
+        command.SetAction((result, ct) => context.RunAsync(async token =>
+        {
+            int sources = new object?[] { result.GetValue(ports), result.GetValue(glob), result.GetValue(simulate) }.Count(v => v is not null);
+            if (sources != 1)
+            {
+                throw new UsageException("Give exactly one of --ports, --ports-glob or --simulate.");
+            }
+
+            if (result.GetValue(units) is < 1)
+            {
+                throw new UsageException("--units must be at least 1.");
+            }
+
+            Profile loaded;
+            try
+            {
+                loaded = ProfileLoader.Load(result.GetValue(profile)!);
+            }
+            catch (ProfileException e)
+            {
+                await context.Error.WriteLineAsync(e.Message);
+                return ProfileRefused;
+            }
+
+            string batchId = result.GetValue(batch) ?? context.Time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+            if (!BatchName.IsValid(batchId))
+            {
+                throw new UsageException($"--batch '{batchId}' is not a usable batch id (letters, digits, '-', '_', '.').");
+            }
+
+            string batchDir = Path.Combine(Path.GetFullPath(result.GetValue(reports)!), batchId);
+            Directory.CreateDirectory(batchDir);
+            var traces = new List<WireTrace>();
+            Func<IByteLink, int, IByteLink>? wrap = null;
+            if (result.GetValue(trace))
+            {
+                wrap = (link, slot) =>
+                {
+                    var file = new WireTrace(Path.Combine(batchDir, "trace", $"slot-{slot}.log"), context.Time);
+                    lock (traces)
+                    {
+                        traces.Add(file);
+                    }
+
+                    return file.Wrap(link);
+                };
+            }
+
+            var links = LinkFactory.Default();
+            SimulatedFleet? fleet = null;
+            IReadOnlyList<ISlotFixture> fixtures;
+            if (result.GetValue(simulate) is { } count)
+            {
+                if (count is < 1 or > 256)
+                {
+                    throw new UsageException("--simulate takes 1..256 slots.");
+                }
+
+                fleet = await SimulatedFleet.StartAsync(loaded.Chip, count, Path.Combine(batchDir, "sim-dumps"), result.GetValue(seed),
+                    !result.GetValue(noPacing), links, wrap, token);
+                fixtures = fleet.Slots;
+            }
+            else
+            {
+                var list = result.GetValue(ports) is { } p ? PortList.Parse(p) : PortList.Glob(result.GetValue(glob)!);
+                fixtures = list.Select((port, i) => (ISlotFixture)new PortFixture(port, links, wrap is null ? null : link => wrap(link, i + 1))).ToList();
+            }
+
+            await using var fleetLifetime = fleet;
+            bool live = !Console.IsOutputRedirected && Spectre.Console.AnsiConsole.Profile.Capabilities.Interactive;
+            var console = new OperatorConsole($"Station {result.GetValue(stationId)} · {loaded.Name} {loaded.Version} · batch {batchId}",
+                fixtures.Select((f, i) => (i + 1, f.Port)), context.Time);
+            using var log = new LineLog(Path.Combine(batchDir, "station.log"), consoleLines: !live);
+            await using var records = await BatchRecordWriter.OpenAsync(Path.GetFullPath(result.GetValue(reports)!), batchId, token);
+            var identity = new JobIdentity(batchId, result.GetValue(stationId)!, result.GetValue(operatorName)!);
+
+            LineJob job;
+            try
+            {
+                job = await LineJob.PrepareAsync(loaded, identity, fixtures, records, new FanOut(console, log),
+                    DeviceOptions.ResolveStubs(result.GetValue(stubDir)), result.GetValue(units), context.Time, token);
+            }
+            catch (ProfileException e)
+            {
+                await context.Error.WriteLineAsync(e.Message);
+                return ProfileRefused;
+            }
+
+            using var stopNew = new CancellationTokenSource();
+            using var abort = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+            {
+                c.Cancel = true;
+                if (stopNew.IsCancellationRequested)
+                {
+                    abort.Cancel();
+                }
+                else
+                {
+                    stopNew.Cancel();
+                    context.Error.WriteLine("Stopping: units in flight will finish (Ctrl+C again to stop them now).");
+                }
+            });
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+            {
+                c.Cancel = true;
+                stopNew.Cancel();
+                abort.Cancel();
+            });
+
+            var running = LineRunner.RunAsync(job, stopNew.Token, abort.Token);
+            var tally = live ? await console.ShowWhileAsync(running) : await running;
+            foreach (var file in traces)
+            {
+                file.Dispose();
+            }
+
+            await context.Out.WriteLineAsync($"Batch {batchId}: {console.Totals()}");
+            await context.Out.WriteLineAsync($"Records: {Path.Combine(batchDir, "units.csv")} and {Path.Combine(batchDir, "by-mac")}");
+            return tally.Interrupted > 0 ? 130 : tally.Failed > 0 ? UnitsFailed : ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>Sends every line event to several sinks.</summary>
+    private sealed class FanOut(params ILineEventSink[] sinks) : ILineEventSink
+    {
+        public void On(LineEvent e)
+        {
+            foreach (var sink in sinks)
+            {
+                sink.On(e);
+            }
+        }
+    }
+}
