@@ -1,107 +1,84 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
 using Station.Protocol.Chips;
-using Station.Protocol.Images;
 using Station.Simulator.Flash;
 
 namespace Station.Simulator.Boot;
 
+/// <summary>How a flash boot ended.</summary>
+public enum FlashBootOutcome
+{
+    /// <summary>The app runs (silent after <c>Calling app_main()</c>).</summary>
+    AppRunning,
+
+    /// <summary>The 2nd-stage bootloader gave up and resets the chip: the boot repeats.</summary>
+    ResetLoop,
+
+    /// <summary>The ROM found no bootloader ("invalid header"): it stays there.</summary>
+    Halted,
+}
+
+/// <summary>Everything one flash boot printed and how it ended.</summary>
+/// <param name="Detail">The app ("demo-app 1.0.0 from 0x10000") or the last error line.</param>
+public sealed record FlashBootResult(IReadOnlyList<BootOutput> Output, FlashBootOutcome Outcome, string Detail, LoadedApp? App)
+{
+    public string Text => string.Concat(Output.Select(o => o.Text));
+}
+
 /// <summary>
-/// What the ROM prints when it boots from flash (esp-idf-images-and-efuse.md §4.1, §4.2): if the
-/// word at the chip's bootloader offset is not an image header, <c>invalid header: 0x%08x</c> with
-/// that word (erased flash → 0xffffffff); otherwise a ROM load log with one <c>load:</c> line per
-/// segment and the entry point. The real ROM repeats "invalid header" until a watchdog resets it;
-/// we print it once. A later task extends this with the ESP-IDF second-stage boot log (partition
-/// table, app descriptor): it belongs after <see cref="RomLoadLog"/>.
+/// A boot from SPI flash, from the ROM banner to <c>app_main()</c> (esp-idf-images-and-efuse.md §4):
+/// the ROM loads the bootloader (<see cref="RomFlashLoad"/>), the ESP-IDF 2nd-stage bootloader reads
+/// the partition table, picks and verifies the app (<see cref="SecondStageBootloader"/>), and the app
+/// prints its start-up (<see cref="AppStartup"/>). The text is computed from the flash in one go and
+/// printed by the device with the modelled delays between lines.
+/// Failure behaviour: a bootloader failure ends in its software reset; the device waits
+/// <see cref="FailureResetDelay"/> before the banner comes again (a real chip loops as fast as its log
+/// leaves the UART; one loop per second keeps a failing board readable without flooding the host).
+/// The ROM's "invalid header" is printed once and the chip then stays silent (a real ROM repeats it
+/// until a watchdog resets it). The ESP8266 stops after the ROM's load lines: its SDK bootloaders are
+/// not modelled.
 /// </summary>
 public static class FlashBoot
 {
-    /// <summary>The text printed after the ROM banner.</summary>
-    public static string RomLoadLog(ChipSpec chip, NorFlash flash)
+    public static readonly TimeSpan FailureResetDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>ROM flash reads: ~10 MB/s at 40 MHz DIO (10 000 bytes per ms).</summary>
+    private const double RomBytesPerMillisecond = 10_000;
+
+    /// <summary>
+    /// Boots from <paramref name="flash"/>. <paramref name="banner"/> is the ROM banner printed at
+    /// reset (null when the chip leaves the serial loader straight into the flash boot).
+    /// </summary>
+    public static FlashBootResult Run(ChipSpec chip, NorFlash flash, FlashId flashId, string? banner)
     {
-        uint offset = chip.BootloaderOffset;
-        var head = new byte[4];
-        flash.Read(offset, head);
-        uint word = BinaryPrimitives.ReadUInt32LittleEndian(head);
-        if (head[0] != EspImage.Magic)
+        ArgumentNullException.ThrowIfNull(chip);
+        ArgumentNullException.ThrowIfNull(flash);
+        var log = new BootTranscript();
+        if (banner is not null)
         {
-            return InvalidHeader(word);
+            log.Raw(banner);
         }
 
-        int window = (int)Math.Min(64 * 1024, flash.Size - offset);
-        byte[] image = flash.Read(offset, window);
-        bool extended = chip.Kind != ChipKind.Esp8266;
-        if (!EspImage.TryParse(image, extended, out EspImage? parsed) || parsed is null)
+        var rom = RomFlashLoad.Load(chip, flash);
+        log.Raw(rom.Text);
+        if (rom.Bootloader is not { } bootloader)
         {
-            return InvalidHeader(word);
+            return new FlashBootResult(log.Output, FlashBootOutcome.Halted, rom.Text.TrimEnd(), null);
         }
 
-        return chip.Kind switch
+        if (chip.Kind == ChipKind.Esp8266)
         {
-            ChipKind.Esp8266 => Esp8266Log(parsed),
-            ChipKind.Esp32 => Esp32Log(parsed),
-            _ => NewerLog(parsed),
-        };
+            return new FlashBootResult(log.Output, FlashBootOutcome.AppRunning, "ESP8266 bootloader started", null);
+        }
+
+        log.Work(TimeSpan.FromMilliseconds(bootloader.Length / RomBytesPerMillisecond));
+        var app = SecondStageBootloader.Run(chip, flash, bootloader, log);
+        if (app is null)
+        {
+            string last = log.Output[^1].Text.TrimEnd();
+            return new FlashBootResult(log.Output, FlashBootOutcome.ResetLoop, last, null);
+        }
+
+        AppStartup.Print(chip, flashId, flash.Size, app, log);
+        string what = app.Descriptor is { } d ? $"{d.ProjectName} {d.Version}" : "app without descriptor";
+        return new FlashBootResult(log.Output, FlashBootOutcome.AppRunning, $"{what} from 0x{app.Offset:x}", app);
     }
-
-    private static string InvalidHeader(uint word) => $"invalid header: 0x{word.ToString("x8", CultureInfo.InvariantCulture)}\r\n";
-
-    private static string Esp32Log(EspImage image)
-    {
-        var text = new StringBuilder();
-        text.Append("configsip: 0, SPIWP:0xee\r\n");
-        text.Append("clk_drv:0x00,q_drv:0x00,d_drv:0x00,cs0_drv:0x00,hd_drv:0x00,wp_drv:0x00\r\n");
-        text.Append(CultureInfo.InvariantCulture, $"mode:{ModeName(image.FlashMode)}, clock div:{ClockDivider(image.FlashFrequencyCode)}\r\n");
-        foreach (var segment in image.Segments)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"load:0x{segment.LoadAddress:x8},len:{segment.Length}\r\n");
-        }
-
-        text.Append(CultureInfo.InvariantCulture, $"entry 0x{image.Entry:x8}\r\n");
-        return text.ToString();
-    }
-
-    private static string NewerLog(EspImage image)
-    {
-        var text = new StringBuilder();
-        text.Append("SPIWP:0xee\r\n");
-        text.Append(CultureInfo.InvariantCulture, $"mode:{ModeName(image.FlashMode)}, clock div:1\r\n");
-        foreach (var segment in image.Segments)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"load:0x{segment.LoadAddress:x8},len:0x{segment.Length:x}\r\n");
-        }
-
-        text.Append(CultureInfo.InvariantCulture, $"entry 0x{image.Entry:x8}\r\n");
-        return text.ToString();
-    }
-
-    private static string Esp8266Log(EspImage image)
-    {
-        var text = new StringBuilder();
-        foreach (var segment in image.Segments)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"load 0x{segment.LoadAddress:x8}, len {segment.Length}, room 16 \r\n");
-        }
-
-        return text.ToString();
-    }
-
-    private static string ModeName(byte mode) => mode switch
-    {
-        0 => "QIO",
-        1 => "QOUT",
-        2 => "DIO",
-        3 => "DOUT",
-        _ => "DIO",
-    };
-
-    /// <summary>ESP32 SPI clock divider printed by the ROM: 80 MHz → 1, 40 → 2, 26.7 → 3, 20 → 4.</summary>
-    private static int ClockDivider(byte frequencyCode) => frequencyCode switch
-    {
-        0xF => 1,
-        0x1 => 3,
-        0x2 => 4,
-        _ => 2,
-    };
 }

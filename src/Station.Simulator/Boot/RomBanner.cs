@@ -9,8 +9,10 @@ namespace Station.Simulator.Boot;
 /// ESP32-S2 and newer: <c>ESP-ROM:&lt;id&gt;</c>, <c>Build:&lt;date&gt;</c>, <c>rst:0x1 (POWERON),boot:0x.. (...)</c>.
 /// Download mode adds <c>waiting for download</c>, which is what clients search the boot log for.
 /// The ESP8266 prints <c>ets Jan  8 2013,rst cause:N, boot mode:(M,7)</c> at 74880 baud.
-/// Only the ESP32, S3 and C3 texts come from real logs; the other ROM ids and strap values follow
-/// the same shape and are marked as assumed below.
+/// Newer ROMs add <c>Saved PC:0x…</c> after a software reset (real S3/C3 logs); we print it on flash
+/// boots only, and its value (an address in the 2nd-stage bootloader's IRAM, where the reset came from)
+/// is assumed. Only the ESP32, S3 and C3 texts come from real logs; the other ROM ids and strap values
+/// follow the same shape and are marked as assumed below.
 /// </summary>
 public static class RomBanner
 {
@@ -39,6 +41,10 @@ public static class RomBanner
         string bootText = mode == BootMode.Download
             ? $"boot:{Hex(rom.DownloadStrap)} ({rom.DownloadName})\r\nwaiting for download\r\n"
             : $"boot:{Hex(rom.FlashStrap)} (SPI_FAST_FLASH_BOOT)\r\n";
+        if (mode == BootMode.Flash && cause == ResetCause.SoftwareReset)
+        {
+            bootText += $"Saved PC:0x{rom.SavedPc.ToString("x8", CultureInfo.InvariantCulture)}\r\n";
+        }
         return $"ESP-ROM:{rom.Id}\r\nBuild:{rom.Build}\r\n{resetName},{bootText}";
     }
 
@@ -47,18 +53,18 @@ public static class RomBanner
     private static NewerRom Newer(ChipKind kind) => kind switch
     {
         // Real logs (GhostESP-Revival/GhostESP#374, Xinyuan-LilyGO/LilyGo-LoRa-Series#172).
-        ChipKind.Esp32S3 => new("esp32s3-20210327", "Mar 27 2021", 0x22, "DOWNLOAD(USB/UART0)", 0x8),
+        ChipKind.Esp32S3 => new("esp32s3-20210327", "Mar 27 2021", 0x22, "DOWNLOAD(USB/UART0)", 0x8, 0x403C_D9F6),
 
         // Real log (thelastoutpostworkshop/ESP32PartitionBuilder#5) for the header and flash strap.
-        ChipKind.Esp32C3 => new("esp32c3-api1-20210207", "Feb  7 2021", 0x5, "DOWNLOAD(USB/UART0/1)", 0xc),
+        ChipKind.Esp32C3 => new("esp32c3-api1-20210207", "Feb  7 2021", 0x5, "DOWNLOAD(USB/UART0/1)", 0xc, 0x403C_F37E),
 
         // Assumed: ROM ids and strap values of the remaining chips follow the same shape.
-        ChipKind.Esp32S2 => new("esp32s2-rc4-20191025", "Oct 25 2019", 0x0, "DOWNLOAD(USB/UART0/1)", 0x8),
-        ChipKind.Esp32C2 => new("esp8684-api2-20220127", "Jan 27 2022", 0x5, "DOWNLOAD(UART0)", 0xc),
-        ChipKind.Esp32C6 => new("esp32c6-20220919", "Sep 19 2022", 0x4, "DOWNLOAD(USB/UART/SDIO_REI_REO)", 0xc),
-        ChipKind.Esp32H2 => new("esp32h2-20221101", "Nov  1 2022", 0x4, "DOWNLOAD(USB/UART0)", 0xc),
-        _ => new(kind.ToString().ToLowerInvariant(), "unknown", 0x4, "DOWNLOAD(USB/UART0)", 0xc),
+        ChipKind.Esp32S2 => new("esp32s2-rc4-20191025", "Oct 25 2019", 0x0, "DOWNLOAD(USB/UART0/1)", 0x8, 0x4002_6B34),
+        ChipKind.Esp32C2 => new("esp8684-api2-20220127", "Jan 27 2022", 0x5, "DOWNLOAD(UART0)", 0xc, 0x4038_E2B0),
+        ChipKind.Esp32C6 => new("esp32c6-20220919", "Sep 19 2022", 0x4, "DOWNLOAD(USB/UART/SDIO_REI_REO)", 0xc, 0x4084_E1C6),
+        ChipKind.Esp32H2 => new("esp32h2-20221101", "Nov  1 2022", 0x4, "DOWNLOAD(USB/UART0)", 0xc, 0x4083_E1C6),
+        _ => new(kind.ToString().ToLowerInvariant(), "unknown", 0x4, "DOWNLOAD(USB/UART0)", 0xc, 0x4084_E1C6),
     };
 
-    private sealed record NewerRom(string Id, string Build, int DownloadStrap, string DownloadName, int FlashStrap);
+    private sealed record NewerRom(string Id, string Build, int DownloadStrap, string DownloadName, int FlashStrap, uint SavedPc);
 }

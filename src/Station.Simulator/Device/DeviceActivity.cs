@@ -20,6 +20,12 @@ public enum DeviceActivity
     /// <summary>The chip booted from flash (or left the loader); it no longer answers the protocol.</summary>
     RunningApp,
 
+    /// <summary>
+    /// The flash boot failed: the ROM found no bootloader (silent until reset) or the 2nd-stage
+    /// bootloader found nothing bootable (it resets itself and tries again).
+    /// </summary>
+    BootFailed,
+
     /// <summary>The CPU jumped to memory without code; silent until reset.</summary>
     Crashed,
 

@@ -149,12 +149,13 @@ internal sealed class DeviceRun
     {
         _wire.Baud = SerialWire.DefaultBaud;
         _wire.DiscardInput();
-        await PrintAsync(RomBanner.For(_device.Chip, mode, cause), cancellationToken).ConfigureAwait(false);
+        string banner = RomBanner.For(_device.Chip, mode, cause);
         if (mode == BootMode.Flash)
         {
-            return await RunAppAsync(cancellationToken).ConfigureAwait(false);
+            return await RunAppAsync(banner, cancellationToken).ConfigureAwait(false);
         }
 
+        await PrintAsync(banner, cancellationToken).ConfigureAwait(false);
         _device.Report(DeviceActivity.RomLoader, $"download mode ({cause})");
         var context = new LoaderContext(_device.Chip, _wire, _registers, _flash, _device.Report);
         LoaderOutcome outcome = await new DownloadSession(context).RunAsync(cancellationToken).ConfigureAwait(false);
@@ -162,7 +163,7 @@ internal sealed class DeviceRun
         {
             case LoaderOutcome.RunUserCode:
                 // Leaving the loader jumps into the flash boot without a new ROM banner.
-                return await RunAppAsync(cancellationToken).ConfigureAwait(false);
+                return await RunAppAsync(banner: null, cancellationToken).ConfigureAwait(false);
             case LoaderOutcome.Crashed:
                 _device.Report(DeviceActivity.Crashed, "jumped to an entry point outside uploaded code");
                 await IgnoreInputAsync(cancellationToken).ConfigureAwait(false);
@@ -172,10 +173,30 @@ internal sealed class DeviceRun
         }
     }
 
-    private async Task<LoaderOutcome> RunAppAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The boot from flash (<see cref="FlashBoot"/>): prints it line by line with the modelled work
+    /// between lines, then the app runs (input is dropped) or, after a bootloader failure, the chip
+    /// resets itself once <see cref="FlashBoot.FailureResetDelay"/> has passed.
+    /// </summary>
+    private async Task<LoaderOutcome> RunAppAsync(string? banner, CancellationToken cancellationToken)
     {
-        await PrintAsync(FlashBoot.RomLoadLog(_device.Chip, _device.Flash), cancellationToken).ConfigureAwait(false);
         _device.Report(DeviceActivity.RunningApp, "booted from flash");
+        FlashBootResult boot = FlashBoot.Run(_device.Chip, _device.Flash, _device.FlashId, banner);
+        foreach (BootOutput output in boot.Output)
+        {
+            await _clock.SpendAsync(output.WorkBefore, cancellationToken).ConfigureAwait(false);
+            await PrintAsync(output.Text, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (boot.Outcome == FlashBootOutcome.ResetLoop)
+        {
+            _device.Report(DeviceActivity.BootFailed, boot.Detail);
+            await _wire.WhenSentAsync(cancellationToken).ConfigureAwait(false);
+            await Task.Delay(FlashBoot.FailureResetDelay, _clock.Time, cancellationToken).ConfigureAwait(false);
+            return LoaderOutcome.SoftwareReset;
+        }
+
+        _device.Report(boot.Outcome == FlashBootOutcome.AppRunning ? DeviceActivity.RunningApp : DeviceActivity.BootFailed, boot.Detail);
         await IgnoreInputAsync(cancellationToken).ConfigureAwait(false);
         return LoaderOutcome.RunUserCode;
     }

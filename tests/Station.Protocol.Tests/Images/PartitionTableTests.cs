@@ -75,7 +75,7 @@ public class PartitionTableTests
     }
 
     [Fact]
-    public void Verify_ErasedTable_InvalidMagic0xffff()
+    public void Verify_Magic0xffffWithoutEndMarkerType_InvalidMagic()
     {
         var bytes = Erased();
         bytes[2] = 0x00;
