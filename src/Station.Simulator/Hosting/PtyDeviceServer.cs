@@ -9,6 +9,8 @@ namespace Station.Simulator.Hosting;
 /// no DTR/RTS, so the device powers on into download mode when the server starts, and keeps its state
 /// while hosts open and close the path; a reset is not possible from the host side. A TCP client of
 /// the same device takes it away for its session (<see cref="DeviceWires"/>); it then powers on here again.
+/// When the board in the slot is swapped, the pty (and any host's open fd) stays and the new board
+/// powers on here.
 /// The host's baud is read from the slave's termios, so a host at the wrong rate sees garbage.
 /// </summary>
 internal sealed class PtyDeviceServer : IAsyncDisposable
@@ -17,10 +19,10 @@ internal sealed class PtyDeviceServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
 
-    public PtyDeviceServer(DeviceWires wires, string linkPath)
+    public PtyDeviceServer(DeviceSlot slot, string linkPath)
     {
         _pty = PseudoTerminal.Create(linkPath);
-        _serving = Task.Run(() => wires.RunBackgroundAsync(_pty.Device, PowerOnBoot.Download, _stop.Token));
+        _serving = Task.Run(() => slot.RunBackgroundAsync(_pty.Device, PowerOnBoot.Download, _stop.Token));
     }
 
     /// <summary>The path a host opens (the symlink).</summary>

@@ -4,42 +4,53 @@ using Station.Simulator.Device;
 namespace Station.Simulator.Hosting;
 
 /// <summary>
-/// Runs a fleet of simulated devices and serves each on its own TCP port (<c>socket://HOST:PORT</c>,
-/// device i on base + i) and/or pseudo-terminal. Disposing stops every server and writes a final
-/// flash dump of every device when a dump directory is set.
+/// Runs a fleet of simulated devices and serves each slot on its own TCP port (<c>socket://HOST:PORT</c>,
+/// slot i on base + i) and/or pseudo-terminal. A production line takes a finished unit out of its slot
+/// and puts the next one in: <see cref="ReplaceBoardAsync"/> does that with a fresh board (erased
+/// flash, a MAC never used before in this run). Disposing stops every server and writes a final flash
+/// dump of every board in a slot when a dump directory is set.
 /// </summary>
+/// <remarks>
+/// MACs come from the seed and a running board serial: the first boards get serials 0..Count-1 (so
+/// slot i starts with the same MAC as before swaps existed), each replacement the next serial. A run
+/// therefore never repeats a MAC below 16 million boards, and the same seed and swap order give the
+/// same MACs.
+/// </remarks>
 public sealed class SimulatorHost : IAsyncDisposable
 {
     private readonly SimulatorOptions _options;
+    private readonly DeviceSlot[] _slots;
     private readonly List<IAsyncDisposable> _servers = [];
+    private string?[] _urls;
+    private string?[] _ptys;
+    private long _nextSerial;
     private bool _disposed;
 
-    private SimulatorHost(SimulatorOptions options, IReadOnlyList<SimulatedDevice> devices)
+    private SimulatorHost(SimulatorOptions options)
     {
         _options = options;
-        Devices = devices;
+        _slots = new DeviceSlot[options.Count];
+        for (int i = 0; i < options.Count; i++)
+        {
+            _slots[i] = new DeviceSlot(NewDevice(i));
+        }
+
+        _urls = new string?[options.Count];
+        _ptys = new string?[options.Count];
     }
 
-    public IReadOnlyList<SimulatedDevice> Devices { get; }
+    /// <summary>The board in each slot now, in slot order.</summary>
+    public IReadOnlyList<SimulatedDevice> Devices => _slots.Select(s => s.Device).ToArray();
 
-    /// <summary>One entry per device, in index order.</summary>
-    public IReadOnlyList<SimulatedPort> Ports { get; private set; } = [];
+    /// <summary>Where each slot is served and which board is in it now, in slot order.</summary>
+    public IReadOnlyList<SimulatedPort> Ports => Enumerable.Range(0, _slots.Length).Select(Port).ToArray();
 
     /// <summary>Creates the devices and starts serving them.</summary>
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var devices = Enumerable.Range(0, options.Count).Select(i => new SimulatedDevice(options.ForDevice(i))).ToArray();
-        if (options.Events is { } events)
-        {
-            foreach (var device in devices)
-            {
-                device.ActivityChanged += events;
-            }
-        }
-
-        var host = new SimulatorHost(options, devices);
+        var host = new SimulatorHost(options);
         try
         {
             await host.StartServersAsync(cancellationToken).ConfigureAwait(false);
@@ -53,11 +64,38 @@ public sealed class SimulatorHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Dumps every device's flash to the dump directory; returns the paths.</summary>
+    /// <summary>
+    /// Takes the board out of slot <paramref name="index"/> and puts a new one in (erased flash, new
+    /// MAC), like an operator swapping units in a fixture: a TCP client connected to the slot loses its
+    /// connection, a pty stays open and the new board powers on there in download mode. The old
+    /// board's flash is dumped to <c>&lt;dump dir&gt;/&lt;MAC&gt;.bin</c> when a dump directory is set.
+    /// Returns the slot with its new board.
+    /// </summary>
+    public async Task<SimulatedPort> ReplaceBoardAsync(int index, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _slots.Length);
+        var next = NewDevice(index);
+        var old = await _slots[index].ReplaceAsync(next, cancellationToken).ConfigureAwait(false);
+        if (_options.Events is { } events)
+        {
+            old.ActivityChanged -= events;
+        }
+
+        if (_options.DumpDirectory is { } directory)
+        {
+            await old.DumpAsync(directory, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Port(index);
+    }
+
+    /// <summary>Dumps the flash of every board in a slot to the dump directory; returns the paths.</summary>
     public async Task<IReadOnlyList<string>> DumpAllAsync(CancellationToken cancellationToken)
     {
         string directory = _options.DumpDirectory ?? throw new InvalidOperationException("No dump directory was configured.");
-        var paths = new List<string>(Devices.Count);
+        var paths = new List<string>(_slots.Length);
         foreach (var device in Devices)
         {
             paths.Add(await device.DumpAsync(directory, cancellationToken).ConfigureAwait(false));
@@ -85,37 +123,52 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
     }
 
+    private SimulatedPort Port(int index) => new(_slots[index].Device, _urls[index], _ptys[index]);
+
+    /// <summary>A board for slot <paramref name="index"/> with the next serial's MAC.</summary>
+    private SimulatedDevice NewDevice(int index)
+    {
+        long serial = Interlocked.Increment(ref _nextSerial) - 1;
+        var device = new SimulatedDevice(_options.ForBoard(index, serial));
+        if (_options.Events is { } events)
+        {
+            device.ActivityChanged += events;
+        }
+
+        return device;
+    }
+
     private Task StartServersAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var wires = Devices.Select(d => new DeviceWires(d)).ToArray();
-        var urls = new string?[Devices.Count];
+        var urls = new string?[_slots.Length];
         if (_options.TcpBasePort is { } basePort)
         {
             IPAddress address = IPAddress.Parse(_options.TcpHost);
-            foreach (var device in Devices)
+            for (int i = 0; i < _slots.Length; i++)
             {
-                int port = basePort == 0 ? 0 : basePort + device.Index;
-                var server = new TcpDeviceServer(device, wires[device.Index], address, port, _options.DumpDirectory);
+                int port = basePort == 0 ? 0 : basePort + i;
+                var server = new TcpDeviceServer(_slots[i], address, port, _options.DumpDirectory);
                 _servers.Add(server);
                 server.Start();
-                urls[device.Index] = server.Url;
+                urls[i] = server.Url;
             }
         }
 
-        var ptys = new string?[Devices.Count];
+        var ptys = new string?[_slots.Length];
         if (_options.PtyDirectory is { } directory)
         {
             Directory.CreateDirectory(directory);
-            foreach (var device in Devices)
+            for (int i = 0; i < _slots.Length; i++)
             {
-                var server = new PtyDeviceServer(wires[device.Index], Path.Combine(directory, $"{device.Chip.Key}-{device.Index}"));
+                var server = new PtyDeviceServer(_slots[i], Path.Combine(directory, $"{_options.Chip.Key}-{i}"));
                 _servers.Add(server);
-                ptys[device.Index] = server.Path;
+                ptys[i] = server.Path;
             }
         }
 
-        Ports = Devices.Select(d => new SimulatedPort(d, urls[d.Index], ptys[d.Index])).ToArray();
+        _urls = urls;
+        _ptys = ptys;
         return Task.CompletedTask;
     }
 }

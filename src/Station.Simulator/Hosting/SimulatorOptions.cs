@@ -26,7 +26,7 @@ public sealed record SimulatorOptions
     /// <summary>Where flash dumps go (on request, on host disconnect, on shutdown); null for none.</summary>
     public string? DumpDirectory { get; init; }
 
-    /// <summary>Decides the MACs (and line noise); the same seed gives the same fleet.</summary>
+    /// <summary>Decides the MACs (and line noise); the same seed gives the same fleet (and the same replacements, swapped in the same order).</summary>
     public ulong Seed { get; init; } = 1;
 
     public bool Pacing { get; init; }
@@ -43,10 +43,18 @@ public sealed record SimulatorOptions
     /// <summary>Receives every device's activity changes (called on device tasks).</summary>
     public Action<DeviceEvent>? Events { get; init; }
 
-    public DeviceOptions ForDevice(int index) => new()
+    /// <summary>The first board of slot <paramref name="index"/> (board serial = index).</summary>
+    public DeviceOptions ForDevice(int index) => ForBoard(index, index);
+
+    /// <summary>
+    /// A board for slot <paramref name="index"/>; its MAC comes from the seed and <paramref name="serial"/>,
+    /// the board's running number in the run (first boards 0..Count-1, replacements after them).
+    /// </summary>
+    public DeviceOptions ForBoard(int index, long serial) => new()
     {
         Chip = Chip,
         Index = index,
+        Mac = Registers.DeviceMacs.For(Chip, Seed, serial),
         Seed = Seed,
         FlashSize = FlashSize,
         Pacing = Pacing,

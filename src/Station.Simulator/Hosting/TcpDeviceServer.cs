@@ -10,21 +10,21 @@ namespace Station.Simulator.Hosting;
 /// Serves one device on one TCP port, one client at a time. Every connection is a fresh power-on
 /// into download mode (a TCP link has no DTR/RTS, so a fixture is assumed to hold IO0 low); the
 /// flash persists. When the client closes, the flash is dumped (if a dump directory is set) and the
-/// next connection is accepted.
+/// next connection is accepted. When the board in the slot is swapped, the client's connection is
+/// closed (the board was pulled; <see cref="SimulatorHost.ReplaceBoardAsync"/> dumps it) and the next
+/// connection reaches the new board.
 /// </summary>
 internal sealed class TcpDeviceServer : IAsyncDisposable
 {
-    private readonly SimulatedDevice _device;
-    private readonly DeviceWires _wires;
+    private readonly DeviceSlot _slot;
     private readonly TcpListener _listener;
     private readonly string? _dumpDirectory;
     private readonly CancellationTokenSource _stop = new();
     private Task _serving = Task.CompletedTask;
 
-    public TcpDeviceServer(SimulatedDevice device, DeviceWires wires, IPAddress address, int port, string? dumpDirectory)
+    public TcpDeviceServer(DeviceSlot slot, IPAddress address, int port, string? dumpDirectory)
     {
-        _device = device;
-        _wires = wires;
+        _slot = slot;
         _dumpDirectory = dumpDirectory;
         _listener = new TcpListener(address, port);
     }
@@ -76,22 +76,25 @@ internal sealed class TcpDeviceServer : IAsyncDisposable
             }
 
             var link = TcpLink.FromAccepted(socket, Url);
+            SimulatedDevice device = _slot.Device;
+            bool pulled = false;
             await using (link.ConfigureAwait(false))
             {
                 try
                 {
-                    await _wires.RunForegroundAsync(link, PowerOnBoot.Straps, cancellationToken).ConfigureAwait(false);
+                    (device, pulled) = await _slot.RunForegroundAsync(link, PowerOnBoot.Straps, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // One broken connection must not take the port down for the next client.
-                    _device.Report(DeviceActivity.Disconnected, $"connection failed: {e.Message}");
+                    device.Report(DeviceActivity.Disconnected, $"connection failed: {e.Message}");
                 }
             }
 
-            if (_dumpDirectory is not null && !cancellationToken.IsCancellationRequested)
+            // A pulled board is dumped by the swap itself.
+            if (_dumpDirectory is not null && !pulled && !cancellationToken.IsCancellationRequested)
             {
-                await _device.DumpAsync(_dumpDirectory, CancellationToken.None).ConfigureAwait(false);
+                await device.DumpAsync(_dumpDirectory, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }

@@ -3,17 +3,19 @@ using Station.Protocol.Chips;
 namespace Station.Simulator.Registers;
 
 /// <summary>
-/// Deterministic, fleet-unique MAC addresses: a real Espressif OUI per chip family and a 24-bit
-/// NIC part <c>(mix(seed) + index) mod 2^24</c>. Devices of one fleet (one seed) therefore never
-/// collide below 16 million devices, and the same seed always yields the same MACs.
+/// Deterministic, run-unique MAC addresses: a real Espressif OUI per chip family and a 24-bit
+/// NIC part <c>(mix(seed) + serial) mod 2^24</c>, where the serial numbers every board of a run
+/// (the first boards of a fleet 0..N-1, boards swapped in later continue the count). Boards of one
+/// run therefore never collide below 16 million boards, and the same seed always yields the same MACs.
 /// </summary>
 public static class DeviceMacs
 {
-    public static MacAddress For(ChipSpec chip, ulong seed, int index)
+    public static MacAddress For(ChipSpec chip, ulong seed, long serial)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentNullException.ThrowIfNull(chip);
+        ArgumentOutOfRangeException.ThrowIfNegative(serial);
         ReadOnlySpan<byte> oui = Oui(chip.Kind);
-        uint nic = (uint)((Mix(seed) + (ulong)index) & 0xFF_FFFF);
+        uint nic = (uint)((Mix(seed) + (ulong)serial) & 0xFF_FFFF);
         return new MacAddress([oui[0], oui[1], oui[2], (byte)(nic >> 16), (byte)(nic >> 8), (byte)nic]);
     }
 
