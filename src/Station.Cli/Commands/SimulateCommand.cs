@@ -11,6 +11,26 @@ namespace Station.Cli.Commands;
 /// SIGINT/SIGTERM. SIGUSR1 dumps every device's flash on request; flash is also dumped when a client
 /// disconnects and at exit.
 /// </summary>
+/// <remarks>
+/// Stdout, for a parent process to parse (one line each, in this order):
+/// <code>
+/// Simulating N × ESP32, 4MB flash, pacing on, seed 1
+/// device &lt;i&gt;  &lt;MAC&gt;  socket://127.0.0.1:4000[  &lt;pty path&gt;]      (one per slot, slot order)
+/// Ready. …
+/// </code>
+/// With <c>--control</c> the process also reads commands from stdin, one per line, and answers each
+/// with one stdout line (flushed at once):
+/// <list type="bullet">
+/// <item><c>swap &lt;i&gt;</c> → <c>swapped &lt;i&gt; &lt;MAC&gt;</c>: the board in slot i is pulled (its flash dumped to
+/// <c>&lt;dump dir&gt;/&lt;MAC with dashes&gt;.bin</c> when <c>--dump-dir</c> is set; a TCP client of the slot loses its
+/// connection; a pty stays open) and a new board with erased flash and a MAC never used before in this
+/// run takes its place, at the same URL and pty path.</item>
+/// <item><c>dump</c> → <c>dumped &lt;n&gt;</c>: every board in a slot is dumped (n = number of files).</item>
+/// <item>anything else, or a failing command → <c>error &lt;what went wrong&gt;</c>; blank lines are ignored.</item>
+/// <item>stdin closing (e.g. the parent died) stops the simulator cleanly, as SIGTERM does: final dumps, then
+/// <c>Stopped…</c>.</item>
+/// </list>
+/// </remarks>
 public static class SimulateCommand
 {
     private const int SigUsr1 = 10;
@@ -26,9 +46,10 @@ public static class SimulateCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed for the devices' MACs", DefaultValueFactory = _ => 1 };
         var noPacing = new Option<bool>("--no-pacing") { Description = "Do not model wire time and flash timing (fast tests)" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print every device's activity" };
+        var control = new Option<bool>("--control") { Description = "Read commands on stdin: 'swap <i>' puts a new board in slot i, 'dump' dumps every flash; stdin closing stops" };
         var command = new Command("simulate", "Serve simulated ESP devices (ROM loader and flasher stub) on TCP ports and pseudo-terminals")
         {
-            chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose,
+            chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, control,
         };
 
         command.SetAction((result, ct) => context.RunAsync(async token =>
@@ -56,6 +77,12 @@ public static class SimulateCommand
                 ? "Ready. Ctrl+C stops."
                 : $"Ready. Ctrl+C stops; kill -USR1 {Environment.ProcessId} dumps every flash to {options.DumpDirectory}.");
             await context.Out.FlushAsync(token);
+            if (result.GetValue(control))
+            {
+                // Not awaited: a read from stdin cannot always be cancelled; the loop ends with the process.
+                _ = ControlAsync(new StreamReader(Console.OpenStandardInput()), host, context.Out, stop);
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token);
@@ -81,6 +108,73 @@ public static class SimulateCommand
         catch (System.Net.Sockets.SocketException e)
         {
             throw new UsageException($"Cannot listen on {options.TcpHost}:{options.TcpBasePort}: {e.Message}. Choose another --tcp port.");
+        }
+    }
+
+    /// <summary>The <c>--control</c> loop: one command per stdin line, one answer per stdout line; end of input stops.</summary>
+    private static async Task ControlAsync(TextReader input, SimulatorHost host, TextWriter output, CancellationTokenSource stop)
+    {
+        try
+        {
+            while (true)
+            {
+                string? line = await input.ReadLineAsync(stop.Token);
+                if (line is null)
+                {
+                    break;
+                }
+
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                string answer = await ExecuteAsync(line.Trim(), host, stop.Token);
+                await output.WriteLineAsync(answer);
+                await output.FlushAsync(stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (IOException)
+        {
+            // Stdin or stdout went away: the parent is gone.
+        }
+
+        await stop.CancelAsync();
+    }
+
+    private static async Task<string> ExecuteAsync(string line, SimulatorHost host, CancellationToken cancellationToken)
+    {
+        string[] words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        try
+        {
+            switch (words)
+            {
+                case ["swap", var slot]:
+                    if (!int.TryParse(slot, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index) || index >= host.Ports.Count)
+                    {
+                        return $"error swap: '{slot}' is not a slot (0..{host.Ports.Count - 1})";
+                    }
+
+                    var port = await host.ReplaceBoardAsync(index, cancellationToken);
+                    return $"swapped {index} {port.Mac}";
+                case ["dump"]:
+                    var paths = await host.DumpAllAsync(cancellationToken);
+                    return $"dumped {paths.Count}";
+                default:
+                    return $"error unknown command '{line}' (swap <i>, dump)";
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            return $"error {words[0]}: {e.Message}";
+        }
+        catch (IOException e)
+        {
+            return $"error {words[0]}: {e.Message}";
         }
     }
 
