@@ -21,14 +21,14 @@ internal sealed class UnitCsvAppender : IAsyncDisposable
 
     public static async Task<UnitCsvAppender> OpenAsync(string path, CancellationToken cancellationToken)
     {
-        bool existed = File.Exists(path);
         // Readers may look while the station writes; only this process appends.
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         try
         {
             var opened = await PrepareAsync(stream, path, cancellationToken).ConfigureAwait(false);
-            if (!existed)
+            if (opened.Created)
             {
+                // The header is on disk; make the file's name durable too.
                 Files.DirectoryEntries.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
             }
 

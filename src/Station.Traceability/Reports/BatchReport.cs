@@ -56,7 +56,8 @@ public sealed record BatchReport(
 
     public static BatchReport From(string batch, IEnumerable<UnitCsvRow> rows)
     {
-        var attempts = rows.ToList();
+        // A write retried after a by-mac failure can repeat a row; the record id makes it one attempt.
+        var attempts = rows.GroupBy(r => r.RecordId, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         var units = UnitsOf(attempts);
         var finals = units.Select(u => u.Final).ToList();
         var finished = units.Where(u => u.Final.Result != UnitResult.Interrupted).ToList();

@@ -97,6 +97,17 @@ public class BatchReportTests
     }
 
     [Fact]
+    public void From_RowWrittenTwiceByARetriedWrite_CountsOnce()
+    {
+        var rows = CraftedBatch().Select(UnitCsvRow.From).ToList();
+
+        var report = BatchReport.From("B1", [.. rows, rows[2]]);
+
+        Assert.Equal(10, report.Attempts);
+        Assert.Equal(3, report.PassUnits);
+    }
+
+    [Fact]
     public void From_NoRows_HasNoFigures()
     {
         var report = BatchReport.From("B1", []);
