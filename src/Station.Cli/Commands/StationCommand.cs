@@ -18,6 +18,8 @@ public static class StationCommand
             DemoCommand.Create(context),
             RunCommand.Create(context),
             ProfileCommand.Create(context),
+            ReportCommand.Create(context),
+            DemoImagesCommand.Create(context),
         };
         return root;
     }
