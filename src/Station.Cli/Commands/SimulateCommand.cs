@@ -45,16 +45,27 @@ public static class SimulateCommand
         var dumpDir = new Option<string?>("--dump-dir") { Description = "Write each device's flash to <dir>/<MAC>.bin on exit, on disconnect and on SIGUSR1" };
         var seed = new Option<ulong>("--seed") { Description = "Seed for the devices' MACs", DefaultValueFactory = _ => 1 };
         var noPacing = new Option<bool>("--no-pacing") { Description = "Do not model wire time and flash timing (fast tests)" };
+        var replaceFinished = new Option<double?>("--replace-finished")
+        {
+            Description = "Model a continuous line's operator: SECONDS after a board is restarted into its app, put a new unit (new MAC) in its slot",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print every device's activity" };
         var control = new Option<bool>("--control") { Description = "Read commands on stdin: 'swap <i>' puts a new board in slot i, 'dump' dumps every flash; stdin closing stops" };
         var command = new Command("simulate", "Serve simulated ESP devices (ROM loader and flasher stub) on TCP ports and pseudo-terminals")
         {
-            chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, control,
+            chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, control, replaceFinished,
         };
 
         command.SetAction((result, ct) => context.RunAsync(async token =>
         {
             var options = Build(result, chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, context);
+            if (result.GetValue(replaceFinished) is { } seconds)
+            {
+                options = seconds is >= 0 and <= 3600
+                    ? options with { ReplaceFinishedAfter = TimeSpan.FromSeconds(seconds) }
+                    : throw new UsageException("--replace-finished takes 0..3600 seconds.");
+            }
+
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
             await using var host = await StartAsync(options);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });

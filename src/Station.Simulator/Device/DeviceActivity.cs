@@ -18,6 +18,9 @@ public enum DeviceActivity
     Stub,
 
     /// <summary>The chip booted from flash (or left the loader); it no longer answers the protocol.</summary>
+    /// <summary>The chip is booting from flash (ROM, then the 2nd-stage bootloader); the app has not started yet.</summary>
+    Booting,
+
     RunningApp,
 
     /// <summary>

@@ -180,7 +180,7 @@ internal sealed class DeviceRun
     /// </summary>
     private async Task<LoaderOutcome> RunAppAsync(string? banner, CancellationToken cancellationToken)
     {
-        _device.Report(DeviceActivity.RunningApp, "booted from flash");
+        _device.Report(DeviceActivity.Booting, "booting from flash");
         FlashBootResult boot = FlashBoot.Run(_device.Chip, _device.Flash, _device.FlashId, banner);
         foreach (BootOutput output in boot.Output)
         {

@@ -123,6 +123,23 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The operator takes a finished board out: after <paramref name="delay"/>, if it is still in its slot.</summary>
+    private async Task ReplaceFinishedAsync(int index, SimulatedDevice finished, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _options.Time).ConfigureAwait(false);
+            if (!_disposed && ReferenceEquals(_slots[index].Device, finished))
+            {
+                await ReplaceBoardAsync(index, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The fleet stopped meanwhile.
+        }
+    }
+
     private SimulatedPort Port(int index) => new(_slots[index].Device, _urls[index], _ptys[index]);
 
     /// <summary>A board for slot <paramref name="index"/> with the next serial's MAC.</summary>
@@ -133,6 +150,18 @@ public sealed class SimulatorHost : IAsyncDisposable
         if (_options.Events is { } events)
         {
             device.ActivityChanged += events;
+        }
+
+        if (_options.ReplaceFinishedAfter is { } delay)
+        {
+            device.ActivityChanged += e =>
+            {
+                // Boots from flash happen when the station restarts a finished unit into its app.
+                if (e.Activity == DeviceActivity.Booting)
+                {
+                    _ = ReplaceFinishedAsync(index, device, delay);
+                }
+            };
         }
 
         return device;

@@ -40,6 +40,13 @@ public sealed record SimulatorOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Models the operator of a continuous line: once a board has been restarted into its flashed app
+    /// (it starts booting from flash), it is taken out and a new unit (new MAC) is put in the slot after
+    /// this long. Null: boards stay until replaced.
+    /// </summary>
+    public TimeSpan? ReplaceFinishedAfter { get; init; }
+
     /// <summary>Receives every device's activity changes (called on device tasks).</summary>
     public Action<DeviceEvent>? Events { get; init; }
 

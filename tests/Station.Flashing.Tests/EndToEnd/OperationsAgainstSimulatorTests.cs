@@ -115,7 +115,7 @@ public class OperationsAgainstSimulatorTests
         {
             device.ActivityChanged += e =>
             {
-                if (e.Activity == DeviceActivity.RunningApp)
+                if (e.Activity == DeviceActivity.Booting)
                 {
                     appRunning.TrySetResult();
                 }
