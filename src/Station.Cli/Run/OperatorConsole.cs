@@ -97,7 +97,7 @@ public sealed class OperatorConsole : ILineEventSink
 
     private static string Bar(double progress)
     {
-        const int width = 20;
+        const int width = 12;
         int filled = (int)Math.Round(Math.Clamp(progress, 0, 1) * width);
         return $"[green]{new string('█', filled)}[/][grey]{new string('░', width - filled)}[/] {progress * 100,3:0}%";
     }
