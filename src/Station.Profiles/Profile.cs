@@ -30,8 +30,8 @@ public sealed record Profile
 
     public BootCheck? BootCheck { get; init; }
 
-    /// <summary>Per-device data (NVS, serials, eFuses): reserved for the per-device data work; kept as raw JSON.</summary>
-    public System.Text.Json.JsonElement? DeviceData { get; init; }
+    /// <summary>What makes each unit unique: its serial number, its NVS partition, eFuse burns.</summary>
+    public DeviceDataSettings? DeviceData { get; init; }
 
     /// <summary>Full path of the profile file.</summary>
     public required string SourcePath { get; init; }

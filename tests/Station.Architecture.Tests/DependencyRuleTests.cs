@@ -17,7 +17,8 @@ public class DependencyRuleTests
     private static readonly Assembly Profiles = typeof(Station.Profiles.Profile).Assembly;
     private static readonly Assembly Traceability = typeof(Station.Traceability.UnitRecord).Assembly;
     private static readonly Assembly Line = typeof(Station.Line.LineRunner).Assembly;
-    private static readonly Assembly[] All = [Protocol, Transport, Flashing, Simulator, Profiles, Traceability, Line, Cli];
+    private static readonly Assembly DeviceData = typeof(Station.DeviceData.Templates.ValueTemplate).Assembly;
+    private static readonly Assembly[] All = [Protocol, Transport, Flashing, Simulator, Profiles, Traceability, Line, DeviceData, Cli];
 
     public static TheoryData<string, string[]> AllowedStationReferences() => new()
     {
@@ -25,9 +26,10 @@ public class DependencyRuleTests
         { "Station.Transport", [] },
         { "Station.Flashing", ["Station.Protocol", "Station.Transport"] },
         { "Station.Simulator", ["Station.Protocol", "Station.Transport"] },
-        { "Station.Profiles", ["Station.Protocol"] },
-        { "Station.Traceability", ["Station.Profiles"] },
-        { "Station.Line", ["Station.Flashing", "Station.Profiles", "Station.Protocol", "Station.Traceability", "Station.Transport"] },
+        { "Station.DeviceData", [] },
+        { "Station.Profiles", ["Station.Protocol", "Station.DeviceData"] },
+        { "Station.Traceability", ["Station.Profiles", "Station.Protocol", "Station.DeviceData"] },
+        { "Station.Line", ["Station.Flashing", "Station.Profiles", "Station.Protocol", "Station.Traceability", "Station.Transport", "Station.DeviceData"] },
     };
 
     [Theory]
@@ -40,18 +42,21 @@ public class DependencyRuleTests
     }
 
     [Fact]
-    public void Protocol_DoesNoIo()
+    public void ProtocolAndDeviceData_DoNoIo()
     {
-        var references = Protocol.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        foreach (var assembly in new[] { Protocol, DeviceData })
+        {
+            var references = assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
 
-        Assert.DoesNotContain(references, n => n.StartsWith("System.Net", StringComparison.Ordinal) || n.StartsWith("System.IO.Ports", StringComparison.Ordinal));
-        Assert.Empty(PInvokes(Protocol));
+            Assert.DoesNotContain(references, n => n.StartsWith("System.Net", StringComparison.Ordinal) || n.StartsWith("System.IO.Ports", StringComparison.Ordinal));
+            Assert.Empty(PInvokes(assembly));
+        }
     }
 
     [Fact]
     public void OnlyTransport_CallsTheOperatingSystemsSerialApis()
     {
-        foreach (var assembly in new[] { Protocol, Flashing, Simulator, Profiles, Line, Cli })
+        foreach (var assembly in new[] { Protocol, Flashing, Simulator, Profiles, Line, DeviceData, Cli })
         {
             Assert.DoesNotContain(PInvokes(assembly), p => p.Library is "libc" or "c");
         }

@@ -112,17 +112,6 @@ public sealed class ProfileLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_DeviceDataObject_IsKeptAsRawJson()
-    {
-        var json = SampleProfiles.Minimal(workspace);
-        json["deviceData"] = new JsonObject { ["serialPrefix"] = "SN-" };
-
-        var profile = ProfileLoader.Load(workspace.WriteProfile(json));
-
-        Assert.Equal("SN-", profile.DeviceData!.Value.GetProperty("serialPrefix").GetString());
-    }
-
-    [Fact]
     public void Load_ImagePaths_ResolveAgainstTheProfileFolderNotTheWorkingDirectory()
     {
         string sha = workspace.WriteImage("line-7/images/app.bin", 0x1000);

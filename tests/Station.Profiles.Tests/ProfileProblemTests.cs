@@ -80,7 +80,7 @@ public sealed class ProfileProblemTests : IDisposable
         ["boot-within-zero"] = new((p, _) => p["bootCheck"]!["withinSeconds"] = 0, "$.bootCheck.withinSeconds", "must be more than 0"),
         ["boot-baud-missing"] = new((p, _) => p["bootCheck"]!.AsObject().Remove("baud"), "$.bootCheck.baud", "is required"),
         ["boot-baud-low"] = new((p, _) => p["bootCheck"]!["baud"] = 1200, "$.bootCheck.baud", "must be between 9600 and 8000000"),
-        ["device-data-string"] = new((p, _) => p["deviceData"] = "serials.csv", "$.deviceData", "must be an object or null"),
+        ["device-data-string"] = new((p, _) => p["deviceData"] = "serials.csv", "$.deviceData", "must be an object"),
         ["schema-not-string"] = new((p, _) => p["$schema"] = 5, "$.$schema", "must be a string"),
     };
 

@@ -70,7 +70,7 @@ internal sealed class ImageListReader(string profileDirectory, ProblemList probl
     }
 
     /// <summary>"0x10000" or 65536; must start a flash sector.</summary>
-    private static uint? ReadOffset(JsonField? field)
+    internal static uint? ReadOffset(JsonField? field)
     {
         if (field is not { } offsetField)
         {

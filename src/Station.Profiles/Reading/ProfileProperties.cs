@@ -30,6 +30,20 @@ internal static class ProfileProperties
 
     public static readonly FrozenSet<string> BootCheck = Set("baud", "pattern", "withinSeconds");
 
+    public static readonly FrozenSet<string> DeviceData = Set("serial", "ledger", "nvs", "efuse");
+
+    public static readonly FrozenSet<string> Serial = Set("product", "format");
+
+    public static readonly FrozenSet<string> Nvs = Set("offset", "size", "version", "entries", "values");
+
+    public static readonly FrozenSet<string> NvsEntry = Set("namespace", "key", "type", "encoding", "value", "secret");
+
+    public static readonly FrozenSet<string> NvsValues = Set("config", "master", "secretKeys");
+
+    public static readonly FrozenSet<string> Efuse = Set("dryRun", "userData", "customMac");
+
+    public static readonly FrozenSet<string> EfuseUserData = Set("offset", "text", "hex");
+
     /// <summary>The table by object location; <c>[]</c> stands for every item of an array.</summary>
     public static readonly FrozenDictionary<string, FrozenSet<string>> ByObject = new Dictionary<string, FrozenSet<string>>
     {
@@ -42,6 +56,13 @@ internal static class ProfileProperties
         ["$.retry.timeouts"] = Timeouts,
         ["$.verification"] = Verification,
         ["$.bootCheck"] = BootCheck,
+        ["$.deviceData"] = DeviceData,
+        ["$.deviceData.serial"] = Serial,
+        ["$.deviceData.nvs"] = Nvs,
+        ["$.deviceData.nvs.entries[]"] = NvsEntry,
+        ["$.deviceData.nvs.values"] = NvsValues,
+        ["$.deviceData.efuse"] = Efuse,
+        ["$.deviceData.efuse.userData"] = EfuseUserData,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static FrozenSet<string> Set(params string[] names) => names.ToFrozenSet(StringComparer.Ordinal);

@@ -36,7 +36,7 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
         ReadVerification(root.Optional("verification"));
         AfterFlash? after = ReadAfter(root.Required("after"));
         var bootCheck = ReadBootCheck(root.Optional("bootCheck"));
-        var deviceData = ReadDeviceData(root.Optional("deviceData"));
+        var deviceData = new DeviceDataReader(profileDirectory, problems).Read(root.Optional("deviceData"), chip, images);
 
         if (problems.Count > 0 || name is null || version is null || chip is null || images is null || link is null
             || retry is null || after is not { } afterFlash)
@@ -244,23 +244,5 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
             field!.Value.Problem($"is not a valid .NET regular expression: {e.Message}");
             return null;
         }
-    }
-
-    /// <summary>Reserved for per-device data (the next work item): any object, kept as raw JSON.</summary>
-    private static JsonElement? ReadDeviceData(JsonField? field)
-    {
-        if (field is not { } data)
-        {
-            return null;
-        }
-
-        if (data.Value.ValueKind != JsonValueKind.Object)
-        {
-            data.Problem($"must be an object or null, not {JsonField.Describe(data.Value)}");
-            return null;
-        }
-
-        // Clone: the element must outlive the JsonDocument it came from.
-        return data.Value.Clone();
     }
 }
