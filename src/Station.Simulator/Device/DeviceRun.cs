@@ -31,7 +31,7 @@ internal sealed class DeviceRun
         var options = device.Options;
         _clock = new DeviceClock(options.Time, options.Pacing);
         _wire = new SerialWire(link, _clock, options.Faults.Wire, options.Seed ^ ((ulong)options.Index << 32));
-        _registers = new RegisterFile(device.Chip, device.Mac, device.FlashId, () => _wire.Baud);
+        _registers = new RegisterFile(device.Chip, device.Mac, device.FlashId, () => _wire.Baud, device.Efuse);
         _flash = new FlashContext(device.Flash, options.Pacing ? options.FlashTiming : FlashTiming.Instant, options.Faults.Flash, _clock);
     }
 
@@ -149,6 +149,7 @@ internal sealed class DeviceRun
     {
         _wire.Baud = SerialWire.DefaultBaud;
         _wire.DiscardInput();
+        _registers.Reset();
         string banner = RomBanner.For(_device.Chip, mode, cause);
         if (mode == BootMode.Flash)
         {

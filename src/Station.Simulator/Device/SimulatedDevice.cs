@@ -1,4 +1,5 @@
 using Station.Protocol.Chips;
+using Station.Simulator.Efuse;
 using Station.Simulator.Flash;
 using Station.Simulator.Registers;
 using Station.Transport.Links;
@@ -7,8 +8,8 @@ namespace Station.Simulator.Device;
 
 /// <summary>
 /// One simulated Espressif chip with its SPI flash, behaving on the wire like the real ROM loader and
-/// esptool's flasher stub (esp-serial-protocol.md). The flash persists across runs, resets and link
-/// changes; everything else (baud, stub, uploaded RAM) is lost at every reset.
+/// esptool's flasher stub (esp-serial-protocol.md). The flash and the eFuses persist across runs, resets
+/// and link changes; everything else (baud, stub, uploaded RAM, eFuse controller registers) is lost at every reset.
 /// </summary>
 /// <remarks>
 /// The simulator cannot execute uploaded code, so it models what the code is: MEM_END with an entry
@@ -31,6 +32,7 @@ public sealed class SimulatedDevice
 
         // Fail early on a MAC the chip's eFuse layout cannot hold.
         _ = MacEfuseWords.Encode(options.Chip, Mac);
+        Efuse = options.Chip.Kind == ChipKind.Esp32 ? Esp32EfuseArray.Factory(Mac) : null;
     }
 
     public DeviceOptions Options { get; }
@@ -45,6 +47,9 @@ public sealed class SimulatedDevice
     public FlashId FlashId { get; }
 
     public NorFlash Flash { get; }
+
+    /// <summary>The ESP32's fuse array (factory MAC in BLOCK0); null on chips whose eFuse controller is not modelled.</summary>
+    public Esp32EfuseArray? Efuse { get; }
 
     /// <summary>What the device is doing now.</summary>
     public DeviceActivity Activity { get; private set; } = DeviceActivity.Off;
