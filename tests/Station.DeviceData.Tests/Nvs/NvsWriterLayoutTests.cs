@@ -289,4 +289,16 @@ public class NvsWriterLayoutTests
 
         Assert.Equal("fifteen_chars_k\0"u8.ToArray(), Entry(image, 0, 1)[8..24].ToArray());
     }
+
+    [Fact]
+    public void Write_SameBlobKeyTwice_ReadsBackBothWithTheirOwnChunks()
+    {
+        // h11_dup_key: the generator writes both; each index takes the nearest chunks written before it.
+        List<NvsItem> items = [new NvsEntry("ns", "b", NvsValue.Blob(Bytes(5000, seed: 1))), new NvsEntry("ns", "b", NvsValue.Blob(Bytes(300, seed: 2)))];
+
+        var partition = NvsReader.Read(Write(items, 0x5000));
+
+        Assert.Empty(partition.Problems);
+        Assert.Equal(items, partition.Items.OfType<NvsEntry>());
+    }
 }

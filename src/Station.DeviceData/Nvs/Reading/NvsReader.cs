@@ -95,14 +95,16 @@ public static class NvsReader
     {
         var usable = pages.SelectMany(p => p.Items).Where(i => i.HeaderCrcOk && NvsItemTypes.IsKnown(i.Header.TypeByte)).ToList();
         var chunks = usable
-            .Where(i => i.Header.Type == NvsItemType.BlobData)
-            .GroupBy(i => (i.Header.NamespaceIndex, i.Header.Key, i.Header.ChunkIndex))
+            .Select((item, position) => (Position: position, Item: item))
+            .Where(c => c.Item.Header.Type == NvsItemType.BlobData)
+            .GroupBy(c => (c.Item.Header.NamespaceIndex, c.Item.Header.Key, c.Item.Header.ChunkIndex))
             .ToDictionary(g => g.Key, g => g.ToList());
         var claimed = new HashSet<NvsStoredItem>();
         var items = new List<NvsItem>();
         var entries = new List<NvsLocatedEntry>();
-        foreach (var item in usable)
+        for (int position = 0; position < usable.Count; position++)
         {
+            var item = usable[position];
             if (item.IsNamespaceDefinition)
             {
                 if (namespaces.TryGetValue(item.Header.Data[0], out string? name) && name == item.Header.Key)
@@ -121,7 +123,7 @@ public static class NvsReader
             NvsValue? value = item.Header.Type switch
             {
                 NvsItemType.BlobData => null,
-                NvsItemType.BlobIndex => AssembleBlob(item, chunks, claimed, problems),
+                NvsItemType.BlobIndex => AssembleBlob(item, position, chunks, claimed, problems),
                 _ => item.Value,
             };
             if (value is not null)
@@ -132,7 +134,7 @@ public static class NvsReader
             }
         }
 
-        foreach (var orphan in chunks.Values.SelectMany(c => c).Where(c => !claimed.Contains(c)))
+        foreach (var orphan in chunks.Values.SelectMany(c => c).Select(c => c.Item).Where(c => !claimed.Contains(c)))
         {
             problems.Add(new NvsProblem(
                 orphan.Page,
@@ -144,9 +146,14 @@ public static class NvsReader
         return (items, entries);
     }
 
+    /// <summary>
+    /// Gathers a blob index's chunks. A key may be written twice (the generator does not deduplicate, and the
+    /// firmware keeps the newer item), so each chunk is the nearest one written before the index.
+    /// </summary>
     private static NvsBlob? AssembleBlob(
         NvsStoredItem index,
-        Dictionary<(byte, string, byte), List<NvsStoredItem>> chunks,
+        int position,
+        Dictionary<(byte, string, byte), List<(int Position, NvsStoredItem Item)>> chunks,
         HashSet<NvsStoredItem> claimed,
         List<NvsProblem> problems)
     {
@@ -162,13 +169,9 @@ public static class NvsReader
                 continue;
             }
 
-            if (found.Count > 1)
-            {
-                problems.Add(new NvsProblem(index.Page, index.Entry, NvsProblemCodes.BlobChunks, $"Blob `{header.Key}` has chunk {n} {found.Count} times (pages {string.Join(", ", found.Select(f => f.Page))})."));
-            }
-
-            claimed.UnionWith(found);
-            data.AddRange(found[0].Payload);
+            var chunk = found.LastOrDefault(c => c.Position < position, found[0]).Item;
+            claimed.Add(chunk);
+            data.AddRange(chunk.Payload);
         }
 
         if (complete && data.Count != header.BlobIndexSize)
