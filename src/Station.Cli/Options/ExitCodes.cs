@@ -51,6 +51,12 @@ public static class ExitCodes
         [ErrorCodes.ReadCorrupt] = 58,
 
         [ErrorCodes.VerifyMd5Mismatch] = 60,
+        [ErrorCodes.EfuseConflict] = 61,
+        [ErrorCodes.EfuseProtected] = 62,
+        [ErrorCodes.EfuseBurnFailed] = 63,
+        [ErrorCodes.EfuseTimeout] = 64,
+        [ErrorCodes.EfuseUnsupportedChip] = 65,
+        [ErrorCodes.EfuseRequestInvalid] = 66,
 
         [ErrorCodes.FileUnreadable] = 70,
         [ErrorCodes.FileEmpty] = 71,

@@ -14,6 +14,12 @@ public static class ErrorCodes
     public const string ConnectWrongBootMode = "E-CONNECT-WRONG-BOOT-MODE";
     public const string Deflate = "E-DEFLATE";
     public const string DeviceRejected = "E-DEVICE-REJECTED";
+    public const string EfuseBurnFailed = "E-EFUSE-BURN-FAILED";
+    public const string EfuseConflict = "E-EFUSE-CONFLICT";
+    public const string EfuseProtected = "E-EFUSE-PROTECTED";
+    public const string EfuseRequestInvalid = "E-EFUSE-REQUEST-INVALID";
+    public const string EfuseTimeout = "E-EFUSE-TIMEOUT";
+    public const string EfuseUnsupportedChip = "E-EFUSE-UNSUPPORTED-CHIP";
     public const string FileEmpty = "E-FILE-EMPTY";
     public const string FileUnreadable = "E-FILE-UNREADABLE";
     public const string FlashNotDetected = "E-FLASH-NOT-DETECTED";
@@ -54,6 +60,12 @@ public static class ErrorCodes
         ConnectWrongBootMode,
         Deflate,
         DeviceRejected,
+        EfuseBurnFailed,
+        EfuseConflict,
+        EfuseProtected,
+        EfuseRequestInvalid,
+        EfuseTimeout,
+        EfuseUnsupportedChip,
         FileEmpty,
         FileUnreadable,
         FlashNotDetected,

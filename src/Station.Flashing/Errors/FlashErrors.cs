@@ -129,6 +129,31 @@ public static class FlashErrors
         $"data read from flash at 0x{address:X} did not match the device's own digest: corrupted on the link",
         "Lower the baud rate and read again.");
 
+    // eFuses (ESP32 BLOCK3: user data, custom MAC).
+    public static FlashError EfuseUnsupportedChip(string chip, string why) => new(ErrorCodes.EfuseUnsupportedChip,
+        $"eFuse burning is not available for {chip}: {why}",
+        "Remove the eFuse section from this job's profile, or run it on ESP32 units.") { Permanent = true };
+
+    public static FlashError EfuseRequestInvalid(string problem) => new(ErrorCodes.EfuseRequestInvalid,
+        $"the eFuse request is invalid: {problem}",
+        "Fix the eFuse section of the profile; nothing was burned.") { Permanent = true };
+
+    public static FlashError EfuseConflict(string block, string what) => new(ErrorCodes.EfuseConflict,
+        $"{block} already holds different data ({what}); eFuse bits cannot be cleared, so the wanted value can never be burned",
+        "Set the unit aside: it already carries other data (a unit from another batch, or a wrong earlier burn). Nothing was burned.") { Permanent = true };
+
+    public static FlashError EfuseProtected(string block, string why) => new(ErrorCodes.EfuseProtected,
+        $"{block} is protected: {why}",
+        "Set the unit aside for engineering: protection bits are permanent. Nothing was burned.") { Permanent = true };
+
+    public static FlashError EfuseBurnFailed(string block, string why) => new(ErrorCodes.EfuseBurnFailed,
+        $"burning {block} failed: {why}",
+        "Set the unit aside: its eFuses may now be partly burned (see the words in the record). Check the supply voltage of the fixture.") { Permanent = true };
+
+    public static FlashError EfuseTimeout(string command, TimeSpan timeout, uint cmd) => new(ErrorCodes.EfuseTimeout,
+        $"the eFuse controller did not finish its {command} command within {timeout.TotalMilliseconds:0} ms (EFUSE_CMD still 0x{cmd:X})",
+        "Power-cycle the unit and run it again: the station reads BLOCK3 first, so it completes or skips the burn; if it repeats, set the unit aside.");
+
     // Input (known before anything is written).
     public static FlashError FileUnreadable(string path, string why) => new(ErrorCodes.FileUnreadable,
         $"cannot read {path}: {why}", "Check the path and the file's permissions.") { Permanent = true };
