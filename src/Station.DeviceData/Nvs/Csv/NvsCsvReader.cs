@@ -16,7 +16,11 @@ public static class NvsCsvReader
     public static NvsCsvDocument Read(ReadOnlySpan<byte> utf8, NvsCsvOptions options) => Read(DecodeUtf8(utf8), options);
 
     /// <exception cref="NvsException">Every error found, each with its line.</exception>
-    public static NvsCsvDocument Read(string text, NvsCsvOptions options) => NvsCsvRowInterpreter.ToItems(ReadRows(text), options);
+    public static NvsCsvDocument Read(string text, NvsCsvOptions options) => Read(ReadRows(text), options);
+
+    /// <summary>Turns rows (e.g. a mass-manufacturing device's) into items.</summary>
+    /// <exception cref="NvsException">Every error found, each with its row's line.</exception>
+    public static NvsCsvDocument Read(IReadOnlyList<NvsCsvRow> rows, NvsCsvOptions options) => NvsCsvRowInterpreter.ToItems(rows, options);
 
     /// <summary>The rows, before any value is decoded.</summary>
     /// <exception cref="NvsException">The header is missing or a field is too large.</exception>
