@@ -52,7 +52,7 @@ public sealed record NvsPartitionSize
         return new NvsPartitionSize((int)bytes);
     }
 
-    /// <summary>The smallest size whose data pages hold this many used pages.</summary>
+    /// <summary>The smallest read/write size (0x3000 or more) whose data pages hold this many used pages.</summary>
     public static long Needed(int usedPages) => Math.Max(usedPages + 1, 3) * (long)NvsPageLayout.PageSize;
 
     public override string ToString() => $"0x{Bytes:X}";

@@ -13,6 +13,11 @@ public static class NvsWriter
 
     public static NvsImage Write(IReadOnlyList<NvsItem> items, NvsWriteOptions options) => Write(items, options, lines: null);
 
+    /// <summary>How many pages the items take, whatever the partition size: the smallest size is <see cref="NvsPartitionSize.Needed"/> of it.</summary>
+    /// <exception cref="NvsException">An item is invalid.</exception>
+    public static int MeasurePages(IReadOnlyList<NvsItem> items, NvsFormatVersion version = NvsFormatVersion.Version2) =>
+        TryLay(NvsItemPlan.Resolve(items, version, lines: null), int.MaxValue, version, out _)!.PagesUsed;
+
     /// <param name="lines">The CSV line of each item, so errors can name it.</param>
     internal static NvsImage Write(IReadOnlyList<NvsItem> items, NvsWriteOptions options, IReadOnlyList<int>? lines)
     {

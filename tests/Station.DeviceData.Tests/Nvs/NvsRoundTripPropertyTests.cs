@@ -30,7 +30,7 @@ public class NvsRoundTripPropertyTests(ITestOutputHelper output)
             var document = NvsCsvReader.Read(csv.Text, options);
             Assert.Equal(csv.Items, document.Items);
 
-            int pages = NvsWriter.Write(csv.Items, new NvsWriteOptions(0x200000, version)).PagesUsed;
+            int pages = NvsWriter.MeasurePages(csv.Items, version);
             long size = pages <= 2 ? pages * 0x1000L : NvsPartitionSize.Needed(pages);
             var generated = NvsGenerator.Generate(csv.Text, new NvsWriteOptions(size, version), path => csv.Files[path]);
             pagesTotal += pages;
