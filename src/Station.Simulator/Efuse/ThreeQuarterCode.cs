@@ -10,7 +10,6 @@ namespace Station.Simulator.Efuse;
 /// </summary>
 internal static class ThreeQuarterCode
 {
-    public const int DataBytes = 24;
     public const int UnitData = 6;
     public const int Units = 4;
 
