@@ -27,6 +27,23 @@ public sealed record RecordedEvent(DateTimeOffset At, string Kind, string Text, 
 /// <param name="LogTail">The last lines seen (kept for failures).</param>
 public sealed record BootCheckRecord(string Pattern, bool Passed, string? MatchedLine, string LogTail);
 
+/// <summary>What was burned into the unit's eFuses (or would have been, on a dry run).</summary>
+/// <param name="Action">"burned", "skipped" (already held the value) or "dry-run".</param>
+/// <param name="WordsBefore">The block's words before, as 8-digit hex.</param>
+/// <param name="WordsAfter">The block's words after (on a dry run: what they would be).</param>
+public sealed record EfuseRecord(string Block, string Action, IReadOnlyList<string> WordsBefore, IReadOnlyList<string> WordsAfter);
+
+/// <summary>What made the unit unique: its serial, its NVS partition and the values in it, its eFuse burns.</summary>
+/// <param name="Values">"namespace.key" → value as written; secret values are "***".</param>
+/// <param name="MasterRow">The 1-based row of the mass-manufacturing values CSV the unit took, if any.</param>
+public sealed record DeviceDataRecord(
+    string? Serial,
+    uint? NvsOffset,
+    string? NvsSha256,
+    IReadOnlyDictionary<string, string> Values,
+    int? MasterRow = null,
+    EfuseRecord? Efuse = null);
+
 /// <summary>
 /// One attempt at one unit: everything QA needs to trace it (who, where, when, what went in, every
 /// retry and digest, the verdict). Written durably before the slot shows its verdict.
@@ -95,6 +112,9 @@ public sealed record UnitRecord
     public required IReadOnlyDictionary<string, double> StepSeconds { get; init; }
 
     public BootCheckRecord? BootCheck { get; init; }
+
+    /// <summary>The unit's per-device data, when the profile has any.</summary>
+    public DeviceDataRecord? DeviceData { get; init; }
 
     public required IReadOnlyList<RecordedEvent> Events { get; init; }
 }

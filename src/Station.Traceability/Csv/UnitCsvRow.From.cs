@@ -59,6 +59,13 @@ public sealed partial class UnitCsvRow
                 .GroupBy(e => e.Kind, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => Pair(g.Key, g.Count().ToString(CultureInfo.InvariantCulture))))),
+            Serial = Line(record.DeviceData?.Serial),
+            NvsSha256 = Line(record.DeviceData?.NvsSha256),
+            DeviceValues = record.DeviceData is { Values.Count: > 0 } data
+                ? Line(PairListCell.Format(data.Values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => Pair(v.Key, v.Value))))
+                : null,
+            MasterRow = record.DeviceData?.MasterRow,
+            Efuse = record.DeviceData?.Efuse is { } efuse ? Line($"{efuse.Block} {efuse.Action} {string.Join(' ', efuse.WordsAfter)}") : null,
         };
     }
 

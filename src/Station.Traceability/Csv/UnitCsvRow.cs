@@ -91,6 +91,18 @@ public sealed partial class UnitCsvRow
     /// <summary>Events counted by kind: <c>retry.connect=2;step.failed=1</c> (what the batch report's retries come from).</summary>
     public string? EventKinds { get; init; }
 
+    public string? Serial { get; init; }
+
+    public string? NvsSha256 { get; init; }
+
+    /// <summary>The per-device values written: <c>device.serial=SN-1;wifi.psk=***</c>.</summary>
+    public string? DeviceValues { get; init; }
+
+    public int? MasterRow { get; init; }
+
+    /// <summary><c>BLOCK3 burned</c>, <c>skipped</c> or <c>dry-run</c>, with the words after: <c>BLOCK3 burned 00000000 … </c>.</summary>
+    public string? Efuse { get; init; }
+
     /// <summary>The attempt's duration.</summary>
     public TimeSpan Duration => Ended - Started;
 }

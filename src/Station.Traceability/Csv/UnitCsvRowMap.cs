@@ -59,6 +59,11 @@ public sealed class UnitCsvRowMap : ClassMap<UnitCsvRow>
         Optional(Map(r => r.BootCheck).Name("boot_check"));
         Map(r => r.Events).Name("events");
         Optional(Map(r => r.EventKinds).Name("event_kinds"));
+        Optional(Map(r => r.Serial).Name("serial"));
+        Optional(Map(r => r.NvsSha256).Name("nvs_sha256"));
+        Optional(Map(r => r.DeviceValues).Name("device_values"));
+        Map(r => r.MasterRow).Name("master_row");
+        Optional(Map(r => r.Efuse).Name("efuse"));
     }
 
     /// <summary>Column names in file order, as the header row spells them.</summary>
