@@ -47,6 +47,30 @@ public class NvsReaderCorruptionTests
         Assert.Equal("page 0: Page header CRC 0xB9BA2D84 does not match 0x389F48A3 computed over header bytes 4..27 (seq 1, version 0xFE).", problem.ToString());
     }
 
+    [Theory]
+    [InlineData(28, NvsProblemCodes.PageHeaderCrc, null)]
+    [InlineData(64 + (5 * 32) + 4, NvsProblemCodes.EntryCrc, 5)]
+    [InlineData(64 + (1 * 32) + 28, NvsProblemCodes.EntryCrc, 1)]
+    public void Read_FlippedStoredCrcByte_IsReportedWhereItIs(int offset, string code, int? entry)
+    {
+        var image = Image();
+        image[offset] ^= 0x80;
+
+        var problem = SingleProblem(image, code);
+        Assert.Equal((0, entry), (problem.Page!.Value, problem.Entry));
+    }
+
+    [Fact]
+    public void Read_WrongDataCrcUnderAValidHeader_IsADataCrcProblem()
+    {
+        var image = Image();
+        image[Offset(0, 1) + 28] ^= 0x80;
+        FixEntryCrc(image, 0, 1);
+
+        var problem = SingleProblem(image, NvsProblemCodes.DataCrc);
+        Assert.Equal("page 0, entry 1: Data CRC of `serial` is 0x25907E66 in the header, but its 15 payload bytes give 0x25907EE6.", problem.ToString());
+    }
+
     [Fact]
     public void Read_FlippedKeyByte_IsAnEntryCrcProblemAtThatEntry()
     {

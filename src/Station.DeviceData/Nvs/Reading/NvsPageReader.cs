@@ -113,7 +113,10 @@ internal static class NvsPageReader
         span = 1;
         if (!header.CrcMatches)
         {
-            problem(entry, NvsProblemCodes.EntryCrc, $"Item header CRC 0x{header.StoredCrc:X8} does not match 0x{header.ComputedCrc:X8} computed over bytes 0..3 and 8..31 (key `{Printable(header.Key)}`).");
+            // The firmware would erase just this entry; stepping over a span that agrees with the type and size keeps
+            // the payload from being read as more broken headers.
+            span = PlausibleSpan(header, entry);
+            problem(entry, NvsProblemCodes.EntryCrc, $"Item header CRC 0x{header.StoredCrc:X8} does not match 0x{header.ComputedCrc:X8} computed over bytes 0..3 and 8..31 (key `{Printable(header.Key)}`{(span > 1 ? $"; its span of {span} is skipped as its data" : "")}).");
             return item;
         }
 
@@ -224,6 +227,13 @@ internal static class NvsPageReader
         }
 
         return item with { Payload = payload, DataCrcOk = crcOk };
+    }
+
+    private static int PlausibleSpan(NvsItemHeader header, int entry)
+    {
+        bool hasPayload = header.Type is NvsItemType.String or NvsItemType.Blob or NvsItemType.BlobData;
+        int span = hasPayload ? 1 + NvsPageLayout.DataEntries(header.VarLengthSize) : 1;
+        return hasPayload && header.Span == span && entry + span <= NvsPageLayout.EntriesPerPage ? span : 1;
     }
 
     private static void CheckKey(NvsItemHeader header, int entry, Action<int?, string, string> problem)
