@@ -32,6 +32,19 @@ public class NvsCsvReaderTests
     }
 
     [Fact]
+    public void Read_UnterminatedQuote_RunsToTheEndOfTheText()
+    {
+        // Python's csv (non-strict) keeps the newline inside the open quote and saves the field at the end.
+        Assert.Equal(new NvsString("abc\n"), Csv.Value("string", "\"abc"));
+    }
+
+    [Fact]
+    public void Read_ExtraFields_AreIgnoredLikeDictReader()
+    {
+        Assert.Equal(NvsValue.U8(1), Csv.Value("u8", "1,extra,fields"));
+    }
+
+    [Fact]
     public void Read_ColumnsInAnotherOrder_AreFoundByName()
     {
         var items = NvsCsvReader.Read("value,encoding,type,key\n,,namespace,ns\n7,u8,data,a\n", new NvsCsvOptions()).Items;
