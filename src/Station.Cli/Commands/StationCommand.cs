@@ -20,6 +20,7 @@ public static class StationCommand
             ProfileCommand.Create(context),
             ReportCommand.Create(context),
             DemoImagesCommand.Create(context),
+            NvsCommand.Create(context),
         };
         return root;
     }
