@@ -26,7 +26,7 @@ public class PostgresSerialLedgerTests : SerialLedgerContract
     public async Task AllocateAsync_TwoStationProcessesAtOnce_NeverCollide()
     {
         using var temp = new TempDirectory();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await using var a = LedgerProbeProcess.Start(Schema.ConnectionString, temp.Path, "ST-A", first: 0, count: 200, parallel: 8, masterRows: 1000);
         await using var b = LedgerProbeProcess.Start(Schema.ConnectionString, temp.Path, "ST-B", first: 100, count: 200, parallel: 8, masterRows: 1000);
 

@@ -21,7 +21,7 @@ public class SqliteCrashTests(ITestOutputHelper output)
         var random = new Random(seed);
         using var temp = new TempDirectory();
         string reports = temp.Combine("reports");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var printed = new List<ProbeUnit>();
         int next = 0;
 

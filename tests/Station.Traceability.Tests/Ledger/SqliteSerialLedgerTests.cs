@@ -26,7 +26,7 @@ public class SqliteSerialLedgerTests : SerialLedgerContract
     [Fact]
     public async Task AllocateAsync_TwoProcessesOnOneFile_NoDuplicateNoGap()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         await using var a = LedgerProbeProcess.Start("", Temp.Combine("reports"), "ST-A", first: 0, count: 150, parallel: 4, masterRows: 1000);
         await using var b = LedgerProbeProcess.Start("", Temp.Combine("reports"), "ST-B", first: 75, count: 150, parallel: 4, masterRows: 1000);
 
