@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project from a clean clone: installs what the tests need (esptool-js from
-# npm, pinned by tests/interop/package-lock.json), builds, runs all test projects, and ends with the
-# line "N passed, N failed" that CI reads.
+# npm, pinned by tests/interop/package-lock.json; a throw-away PostgreSQL server), builds, runs all
+# test projects, and ends with the line "N passed, N failed" that CI reads.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +13,16 @@ if ! (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error); then
     exit 1
 fi
 
+# The shared serial-number ledger is tested against a real PostgreSQL server (installed and started here).
+if ! STATION_TEST_POSTGRES="$(scripts/postgres.sh)"; then
+    echo "Could not start PostgreSQL for the ledger tests (scripts/postgres.sh)." >&2
+    summary 0 1
+    exit 1
+fi
+export STATION_TEST_POSTGRES
+
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+trap 'rm -rf "$results"; scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
 dotnet test Station.sln --configuration Release --logger trx --results-directory "$results" "$@"
 status=$?
 

@@ -10,8 +10,23 @@ public static class LineErrors
     public const string UnitChangedCode = "E-UNIT-CHANGED";
     public const string InterruptedCode = "E-INTERRUPTED";
     public const string NotVerifiedCode = "E-NOT-VERIFIED";
+    public const string DeviceDataCode = "E-DEVICE-DATA";
+    public const string LedgerCode = "E-LEDGER";
 
-    public static IReadOnlyList<string> All { get; } = [StepTimeoutCode, BootCheckFailedCode, UnitChangedCode, InterruptedCode, NotVerifiedCode];
+    public static IReadOnlyList<string> All { get; } =
+        [StepTimeoutCode, BootCheckFailedCode, UnitChangedCode, InterruptedCode, NotVerifiedCode, DeviceDataCode, LedgerCode];
+
+    /// <summary>The unit's per-device data could not be built (a template, a value, the NVS partition).</summary>
+    public static FlashError DeviceData(string why) => new(DeviceDataCode,
+        $"the unit's per-device data could not be built: {why}",
+        "Fix the profile's deviceData section or the mass-manufacturing values; nothing was written to this unit.") { Permanent = true };
+
+    /// <summary>The ledger refused or could not be reached.</summary>
+    public static FlashError Ledger(string why, bool permanent) => new(LedgerCode,
+        $"the serial-number ledger: {why}",
+        permanent
+            ? "Ask engineering: the ledger refuses this unit (e.g. no mass-manufacturing rows left)."
+            : "Check the ledger's database connection; the unit can be flashed again and keeps its serial.") { Permanent = permanent };
 
     public static FlashError NotVerified() => new(NotVerifiedCode,
         "not every region could be verified by MD5 (the ESP8266 ROM loader cannot compute it)",

@@ -101,6 +101,7 @@ public sealed class DeviceDataProfileTests : IDisposable
     {
         var json = Profile(new JsonObject
         {
+            ["serial"] = new JsonObject { ["product"] = "p", ["format"] = "{seq}" },
             ["nvs"] = new JsonObject { ["offset"] = "0x10000", ["size"] = "0x6000", ["entries"] = new JsonArray { Entry("device", "mac", "string", "{mac}") } },
         });
 

@@ -8,6 +8,7 @@ using Station.Line.Fixtures;
 using Station.Line.Jobs;
 using Station.Profiles;
 using Station.Traceability;
+using Station.Traceability.Ledger;
 using Station.Transport.Links;
 
 namespace Station.Cli.Commands;
@@ -122,11 +123,14 @@ public static class RunCommand
             await using var records = await BatchRecordWriter.OpenAsync(Path.GetFullPath(result.GetValue(reports)!), batchId, token);
             var identity = new JobIdentity(batchId, result.GetValue(stationId)!, result.GetValue(operatorName)!);
 
+            await using var ledger = loaded.DeviceData is null
+                ? null
+                : await SerialLedgers.OpenAsync(loaded.DeviceData.Ledger, Path.GetFullPath(result.GetValue(reports)!), token);
             LineJob job;
             try
             {
                 job = await LineJob.PrepareAsync(loaded, identity, fixtures, records, new FanOut(console, log),
-                    DeviceOptions.ResolveStubs(result.GetValue(stubDir)), result.GetValue(units), context.Time, token);
+                    DeviceOptions.ResolveStubs(result.GetValue(stubDir)), result.GetValue(units), context.Time, token, ledger);
             }
             catch (ProfileException e)
             {

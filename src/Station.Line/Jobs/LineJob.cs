@@ -40,6 +40,9 @@ public sealed record LineJob
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>The per-device part (serials, NVS, eFuses), when the profile has one.</summary>
+    public DeviceData.DeviceDataJob? DeviceData { get; init; }
+
     /// <summary>The reset strategies to cycle while connecting, parsed from the profile.</summary>
     public required IReadOnlyList<IResetStrategy> ResetStrategies { get; init; }
 
@@ -52,7 +55,7 @@ public sealed record LineJob
     /// </summary>
     public static async Task<LineJob> PrepareAsync(
         Profile profile, JobIdentity identity, IReadOnlyList<ISlotFixture> slots, IRecordSink records, ILineEventSink events,
-        StubCatalogue stubs, int? units, TimeProvider time, CancellationToken cancellationToken)
+        StubCatalogue stubs, int? units, TimeProvider time, CancellationToken cancellationToken, Traceability.Ledger.ISerialLedger? ledger = null)
     {
         var strategies = new List<IResetStrategy>();
         var problems = new List<ProfileProblem>();
@@ -73,6 +76,11 @@ public sealed record LineJob
             throw new ProfileException(profile.SourcePath, problems);
         }
 
+        var deviceData = profile.DeviceData is null
+            ? null
+            : await Line.DeviceData.DeviceDataJob.PrepareAsync(profile,
+                ledger ?? throw new ArgumentException("The profile has per-device data: the job needs a serial-number ledger.", nameof(ledger)),
+                cancellationToken).ConfigureAwait(false);
         var images = await ProfileImages.LoadAsync(profile, cancellationToken).ConfigureAwait(false);
         var sources = images.Select(i => new ImageSource(i.Image.Offset, i.Bytes, i.Image.Name)).ToList();
         var plan = FlashPlan.Prepare(sources, profile.Chip, profile.Flash, compress: true);
@@ -89,6 +97,7 @@ public sealed record LineJob
             Events = events,
             Time = time,
             ResetStrategies = strategies,
+            DeviceData = deviceData,
         };
     }
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Station.Flashing.Device;
 using Station.Flashing.Errors;
 using Station.Flashing.Write;
+using Station.Line.DeviceData;
 using Station.Line.Events;
 using Station.Line.Jobs;
 using Station.Line.Slots;
@@ -28,6 +29,8 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
     private string? _flashId;
     private string? _flashSize;
     private BootCheckRecord? _bootCheck;
+    private UnitData? _unitData;
+    private EfuseRecord? _efuse;
 
     public async Task<AttemptOutcome> RunAsync(CancellationToken abort)
     {
@@ -44,6 +47,11 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
         {
             result = UnitResult.Fail;
             error = e.Error;
+            if (e.Error.Details.Count > 0)
+            {
+                // The facts behind the verdict (expected/actual digests, eFuse words) belong in the record.
+                _recorder.Note("error.details", string.Join("; ", e.Error.Details.Select(d => $"{d.Key}={d.Value}")), e.Error.Code);
+            }
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -59,13 +67,15 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
         }
 
         // Never PASS unless every region verified (the ESP8266 ROM cannot verify: that is a failure on a line).
-        if (result == UnitResult.Pass && (_regions.Count != job.Plan.Regions.Count || _regions.Values.Any(r => !r.Verified)))
+        if (result == UnitResult.Pass && (_regions.Count != Regions.Count || _regions.Values.Any(r => !r.Verified)))
         {
             result = UnitResult.Fail;
             error = LineErrors.NotVerified();
         }
 
-        var record = BuildRecord(started, result, error);
+        string recordId = Guid.NewGuid().ToString("N");
+        (result, error) = await RecordInLedgerAsync(recordId, result, error).ConfigureAwait(false);
+        var record = BuildRecord(recordId, started, result, error);
         await job.Records.WriteAsync(record, CancellationToken.None).ConfigureAwait(false);
         return new AttemptOutcome(record, result == UnitResult.Fail && error is { Permanent: false });
     }
@@ -87,7 +97,19 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
             _recorder.Retry("region", nextAttempt, reason, slot.CurrentBaud(profile.Link.BaudLadder));
         });
 
-        foreach (var region in job.Plan.Regions)
+        // Identify first: the unit's per-device data (serial, NVS image) needs its MAC.
+        await regionPolicy.ExecuteAsync(async ct => { _session ??= await OpenSessionAsync(steps, ct).ConfigureAwait(false); }, cancellationToken).ConfigureAwait(false);
+        if (job.DeviceData is { } data)
+        {
+            _recorder.Enter("device_data");
+            _unitData = await UnitDataBuilder.BuildAsync(job, data, _mac!.Value, job.Plan.Regions.Count, cancellationToken).ConfigureAwait(false);
+            if (_unitData.NvsRegion is { } nvs && nvs.Address + _unitData.NvsSize > _session!.FlashSize)
+            {
+                throw new FlashException(FlashErrors.ImageTooLarge("the NVS partition", nvs.Address, _unitData.NvsSize, _session.FlashSize));
+            }
+        }
+
+        foreach (var region in Regions)
         {
             await regionPolicy.ExecuteAsync(async ct =>
             {
@@ -109,6 +131,16 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
                     throw;
                 }
             }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (job.DeviceData?.Settings.Efuse is { } efuse)
+        {
+            // Only now: every region, the per-device one included, has verified.
+            _recorder.Enter("efuse");
+            long started = job.Time.GetTimestamp();
+            _efuse = await EfuseStep.RunAsync(_session!.Device, efuse, _unitData!.Template, job.Time, cancellationToken).ConfigureAwait(false);
+            _recorder.Time("efuse", job.Time.GetElapsedTime(started));
+            _recorder.Note("efuse", $"BLOCK3 {_efuse.Action}: {string.Join(' ', _efuse.WordsBefore)} → {string.Join(' ', _efuse.WordsAfter)}");
         }
 
         await RestartAsync(steps, cancellationToken).ConfigureAwait(false);
@@ -156,18 +188,49 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
         }
     }
 
-    private RegionRecord Region(PreparedRegion region, string? actualMd5, bool written, bool verified) =>
-        new(region.Name, region.Address, region.Data.Length, job.ImageSha256[region.Index], region.Md5, actualMd5, written, verified);
+    /// <summary>The job's regions, then the unit's own NVS partition when it has one.</summary>
+    private IReadOnlyList<PreparedRegion> Regions =>
+        _unitData?.NvsRegion is { } nvs ? [.. job.Plan.Regions, nvs] : job.Plan.Regions;
 
-    private UnitRecord BuildRecord(DateTimeOffset started, UnitResult result, FlashError? error)
+    private RegionRecord Region(PreparedRegion region, string? actualMd5, bool written, bool verified) =>
+        new(region.Name, region.Address, region.Data.Length,
+            region.Index < job.ImageSha256.Count ? job.ImageSha256[region.Index] : _unitData!.NvsSha256!, region.Md5, actualMd5, written, verified);
+
+    /// <summary>
+    /// Keeps the ledger's view of the unit in step with its record: the outcome (and the unit's data, for QA)
+    /// is stored before the record is written. A unit whose outcome the ledger cannot take is not passed.
+    /// </summary>
+    private async Task<(UnitResult, FlashError?)> RecordInLedgerAsync(string recordId, UnitResult result, FlashError? error)
+    {
+        if (job.DeviceData is not { } data || data.Settings.Serial is not { } serial || _unitData?.Serial is null || _mac is not { } mac)
+        {
+            return (result, error);
+        }
+
+        try
+        {
+            await data.Ledger.RecordOutcomeAsync(
+                new Traceability.Ledger.UnitOutcome(serial.Product, mac.ToString(), result, recordId, job.Identity.StationId, job.Time.GetUtcNow(),
+                    result == UnitResult.Pass ? _unitData.ToLedger(_efuse) : null),
+                CancellationToken.None).ConfigureAwait(false);
+            return (result, error);
+        }
+        catch (Exception e) when (e is Traceability.Ledger.LedgerException or System.Data.Common.DbException)
+        {
+            _recorder.Note("ledger", $"the outcome could not be stored: {e.Message}", LineErrors.LedgerCode);
+            return result == UnitResult.Pass ? (UnitResult.Fail, LineErrors.Ledger($"the outcome could not be stored: {e.Message}", permanent: false)) : (result, error);
+        }
+    }
+
+    private UnitRecord BuildRecord(string recordId, DateTimeOffset started, UnitResult result, FlashError? error)
     {
         var identity = _recorder.Identity;
-        var regions = job.Plan.Regions
+        var regions = Regions
             .Select(r => _regions.TryGetValue(r.Index, out var done) ? done : Region(r, null, written: false, verified: false))
             .ToList();
         return new UnitRecord
         {
-            RecordId = Guid.NewGuid().ToString("N"),
+            RecordId = recordId,
             Batch = job.Identity.Batch,
             StationId = job.Identity.StationId,
             Operator = job.Identity.Operator,
@@ -194,6 +257,7 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
             Remedy = error?.Remedy,
             StepSeconds = _recorder.StepSeconds,
             BootCheck = _bootCheck,
+            DeviceData = _unitData?.ToRecord(_efuse),
             Events = _recorder.Events,
         };
     }

@@ -31,9 +31,11 @@ internal sealed class DeviceDataReader(string profileDirectory, ProblemList prob
         var nvs = ReadNvs(data.Optional("nvs"), images);
         var efuse = ReadEfuse(data.Optional("efuse"), chip);
         bool usesSerial = (nvs?.Entries.Any(e => e.Value.UsesSerial) ?? false) || (efuse?.UserData?.Text?.UsesSerial ?? false);
-        if (usesSerial && serial is null && data.Optional("serial") is null)
+        if (serial is null && data.Optional("serial") is null && (usesSerial || data.Optional("nvs") is not null || data.Optional("efuse") is not null))
         {
-            problems.Add(JsonPath.Property(data.Path, "serial"), "is required: a value uses {serial}");
+            problems.Add(JsonPath.Property(data.Path, "serial"), usesSerial
+                ? "is required: a value uses {serial}"
+                : "is required with nvs or efuse: the ledger keeps each unit's per-device data under its product and MAC");
         }
 
         return new DeviceDataSettings { Serial = serial, Ledger = ledger, Nvs = nvs, Efuse = efuse };
