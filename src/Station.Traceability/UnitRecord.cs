@@ -53,6 +53,9 @@ public sealed record UnitRecord
     /// <summary>Unique id of this attempt record.</summary>
     public required string RecordId { get; init; }
 
+    /// <summary>"flash" (the line wrote the unit) or "qa" (re-verified only; regions are not written).</summary>
+    public string Operation { get; init; } = "flash";
+
     public required string Batch { get; init; }
 
     public required string StationId { get; init; }

@@ -60,6 +60,7 @@ public sealed partial class UnitCsvRow
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => Pair(g.Key, g.Count().ToString(CultureInfo.InvariantCulture))))),
             Serial = Line(record.DeviceData?.Serial),
+            Operation = record.Operation,
             NvsSha256 = Line(record.DeviceData?.NvsSha256),
             DeviceValues = record.DeviceData is { Values.Count: > 0 } data
                 ? Line(PairListCell.Format(data.Values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => Pair(v.Key, v.Value))))

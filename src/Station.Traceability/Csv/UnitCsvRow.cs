@@ -93,6 +93,9 @@ public sealed partial class UnitCsvRow
 
     public string? Serial { get; init; }
 
+    /// <summary>"flash" or "qa".</summary>
+    public string Operation { get; init; } = "flash";
+
     public string? NvsSha256 { get; init; }
 
     /// <summary>The per-device values written: <c>device.serial=SN-1;wifi.psk=***</c>.</summary>

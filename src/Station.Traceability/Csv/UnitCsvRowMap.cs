@@ -64,6 +64,7 @@ public sealed class UnitCsvRowMap : ClassMap<UnitCsvRow>
         Optional(Map(r => r.DeviceValues).Name("device_values"));
         Map(r => r.MasterRow).Name("master_row");
         Optional(Map(r => r.Efuse).Name("efuse"));
+        Map(r => r.Operation).Name("operation");
     }
 
     /// <summary>Column names in file order, as the header row spells them.</summary>
