@@ -49,16 +49,27 @@ public static class SimulateCommand
         {
             Description = "Model a continuous line's operator: SECONDS after a board is restarted into its app, put a new unit (new MAC) in its slot",
         };
+        var boards = new Option<string?>("--boards")
+        {
+            Description = "Put previously flashed units back first: every <MAC>.bin flash dump in DIR becomes a board (e.g. a batch's sim-dumps, for QA)",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print every device's activity" };
         var control = new Option<bool>("--control") { Description = "Read commands on stdin: 'swap <i>' puts a new board in slot i, 'dump' dumps every flash; stdin closing stops" };
         var command = new Command("simulate", "Serve simulated ESP devices (ROM loader and flasher stub) on TCP ports and pseudo-terminals")
         {
-            chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, control, replaceFinished,
+            chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, control, replaceFinished, boards,
         };
 
         command.SetAction((result, ct) => context.RunAsync(async token =>
         {
             var options = Build(result, chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, context);
+            if (result.GetValue(boards) is { } boardDirectory)
+            {
+                options = Directory.Exists(boardDirectory)
+                    ? options with { ReturnedBoards = ReturnedBoard.FromDumps(boardDirectory) }
+                    : throw new UsageException($"--boards {boardDirectory} does not exist.");
+            }
+
             if (result.GetValue(replaceFinished) is { } seconds)
             {
                 options = seconds is >= 0 and <= 3600

@@ -146,7 +146,22 @@ public sealed class SimulatorHost : IAsyncDisposable
     private SimulatedDevice NewDevice(int index)
     {
         long serial = Interlocked.Increment(ref _nextSerial) - 1;
-        var device = new SimulatedDevice(_options.ForBoard(index, serial));
+        var returned = serial < _options.ReturnedBoards.Count ? _options.ReturnedBoards[(int)serial] : null;
+        var options = _options.ForBoard(index, serial);
+        while (returned is null && _options.ReturnedBoards.Any(b => b.Mac == options.Mac))
+        {
+            // New units must not share a MAC with a returned board made under the same seed.
+            serial = Interlocked.Increment(ref _nextSerial) - 1;
+            options = _options.ForBoard(index, serial);
+        }
+
+        var device = new SimulatedDevice(returned is null ? options : options with { Mac = returned.Mac });
+        if (returned is not null)
+        {
+            // A fresh chip's flash is erased, so programming the dump reproduces it exactly.
+            device.Flash.Program(0, File.ReadAllBytes(returned.FlashDumpPath));
+        }
+
         if (_options.Events is { } events)
         {
             device.ActivityChanged += events;

@@ -47,6 +47,12 @@ public sealed record SimulatorOptions
     /// </summary>
     public TimeSpan? ReplaceFinishedAfter { get; init; }
 
+    /// <summary>
+    /// Boards that already carry firmware, put into the slots before any new unit (e.g. a batch's flash
+    /// dumps, for QA): each has its MAC and its flash contents. When they run out, new blank units follow.
+    /// </summary>
+    public IReadOnlyList<ReturnedBoard> ReturnedBoards { get; init; } = [];
+
     /// <summary>Receives every device's activity changes (called on device tasks).</summary>
     public Action<DeviceEvent>? Events { get; init; }
 
@@ -103,6 +109,18 @@ public sealed record SimulatorOptions
             throw new ArgumentException("EnDelay cannot be negative.", nameof(EnDelay));
         }
     }
+}
+
+/// <summary>A unit that comes back to the line: its MAC and the flash it left with (a dump file).</summary>
+public sealed record ReturnedBoard(MacAddress Mac, string FlashDumpPath)
+{
+    /// <summary>Every <c>&lt;MAC with dashes&gt;.bin</c> dump in <paramref name="directory"/>, in name order.</summary>
+    public static IReadOnlyList<ReturnedBoard> FromDumps(string directory) =>
+        Directory.GetFiles(directory, "*.bin")
+            .Order(StringComparer.Ordinal)
+            .Select(path => MacAddress.TryParse(Path.GetFileNameWithoutExtension(path).Replace('-', ':'), out var mac) ? new ReturnedBoard(mac, path) : null)
+            .OfType<ReturnedBoard>()
+            .ToList();
 }
 
 /// <summary>Where one device of the fleet can be reached.</summary>
