@@ -12,9 +12,14 @@ public static class LineErrors
     public const string NotVerifiedCode = "E-NOT-VERIFIED";
     public const string DeviceDataCode = "E-DEVICE-DATA";
     public const string LedgerCode = "E-LEDGER";
+    public const string QaNoRecordCode = "E-QA-NO-RECORD";
 
     public static IReadOnlyList<string> All { get; } =
-        [StepTimeoutCode, BootCheckFailedCode, UnitChangedCode, InterruptedCode, NotVerifiedCode, DeviceDataCode, LedgerCode];
+        [StepTimeoutCode, BootCheckFailedCode, UnitChangedCode, InterruptedCode, NotVerifiedCode, DeviceDataCode, LedgerCode, QaNoRecordCode];
+
+    public static FlashError QaNoRecord(string region) => new(QaNoRecordCode,
+        $"the ledger has no per-device data for this unit's {region} region",
+        "This unit was never passed by a line with this profile: set it aside for engineering.") { Permanent = true };
 
     /// <summary>The unit's per-device data could not be built (a template, a value, the NVS partition).</summary>
     public static FlashError DeviceData(string why) => new(DeviceDataCode,

@@ -27,7 +27,14 @@ public static class RunCommand
     /// <summary>The profile is invalid or its images do not match their pinned SHA-256: the job was refused.</summary>
     public const int ProfileRefused = 5;
 
-    public static Command Create(CommandContext context)
+    public static Command Create(CommandContext context) =>
+        Build(context, "run", "Run the line: flash unit after unit on every port in parallel, recording each unit by MAC", LineOperation.Flash);
+
+    /// <summary><c>station qa</c>: the same line, but every unit is only re-verified, nothing is written.</summary>
+    public static Command CreateQa(CommandContext context) =>
+        Build(context, "qa", "Re-verify units without writing: every region's MD5 against the profile's images and the unit's own recorded data", LineOperation.Qa);
+
+    private static Command Build(CommandContext context, string name, string description, LineOperation operation)
     {
         var profile = new Option<string>("--profile") { Description = "Profile file (profiles/*.json)", Required = true };
         var ports = new Option<string?>("--ports") { Description = "Comma-separated ports: /dev/ttyUSB0,socket://HOST:PORT,…" };
@@ -42,10 +49,18 @@ public static class RunCommand
         var trace = new Option<bool>("--trace") { Description = "Write a per-port wire trace to reports/<batch>/trace/" };
         var seed = new Option<ulong>("--seed") { Description = "With --simulate: seed for the simulated units' MACs", DefaultValueFactory = _ => 1 };
         var noPacing = new Option<bool>("--no-pacing") { Description = "With --simulate: do not model wire time and flash timing" };
-        var command = new Command("run", "Run the line: flash unit after unit on every port in parallel, recording each unit by MAC")
+        var fromBatch = new Option<string?>("--from-batch")
+        {
+            Description = "With --simulate (qa): the simulated units are the ones batch B flashed (its sim-dumps), put back into the fixtures",
+        };
+        var command = new Command(name, description)
         {
             profile, ports, glob, simulate, units, operatorName, batch, stationId, reports, stubDir, trace, seed, noPacing,
         };
+        if (operation == LineOperation.Qa)
+        {
+            command.Add(fromBatch);
+        }
 
         command.SetAction((result, ct) => context.RunAsync(async token =>
         {
@@ -71,7 +86,8 @@ public static class RunCommand
                 return ProfileRefused;
             }
 
-            string batchId = result.GetValue(batch) ?? context.Time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+            string stamp = context.Time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+            string batchId = result.GetValue(batch) ?? (operation == LineOperation.Qa ? "qa-" + stamp : stamp);
             if (!BatchName.IsValid(batchId))
             {
                 throw new UsageException($"--batch '{batchId}' is not a usable batch id (letters, digits, '-', '_', '.').");
@@ -105,8 +121,18 @@ public static class RunCommand
                     throw new UsageException("--simulate takes 1..256 slots.");
                 }
 
+                string? returned = null;
+                if (result.GetValue(fromBatch) is { } source)
+                {
+                    returned = Path.Combine(Path.GetFullPath(result.GetValue(reports)!), source, "sim-dumps");
+                    if (!Directory.Exists(returned))
+                    {
+                        throw new UsageException($"--from-batch {source}: {returned} does not exist (run that batch with --simulate first).");
+                    }
+                }
+
                 fleet = await SimulatedFleet.StartAsync(loaded.Chip, count, Path.Combine(batchDir, "sim-dumps"), result.GetValue(seed),
-                    !result.GetValue(noPacing), links, wrap, token);
+                    !result.GetValue(noPacing), links, wrap, token, returned);
                 fixtures = fleet.Slots;
             }
             else
@@ -129,8 +155,15 @@ public static class RunCommand
             LineJob job;
             try
             {
+                int? unitCount = result.GetValue(units);
+                if (operation == LineOperation.Qa && unitCount is null && result.GetValue(fromBatch) is { } qaSource)
+                {
+                    // QA of a simulated batch checks each of its units once.
+                    unitCount = Directory.GetFiles(Path.Combine(Path.GetFullPath(result.GetValue(reports)!), qaSource, "sim-dumps"), "*.bin").Length;
+                }
+
                 job = await LineJob.PrepareAsync(loaded, identity, fixtures, records, new FanOut(console, log),
-                    DeviceOptions.ResolveStubs(result.GetValue(stubDir)), result.GetValue(units), context.Time, token, ledger);
+                    DeviceOptions.ResolveStubs(result.GetValue(stubDir)), unitCount, context.Time, token, ledger) with { Operation = operation };
             }
             catch (ProfileException e)
             {

@@ -17,6 +17,7 @@ public static class StationCommand
             SimulateCommand.Create(context),
             DemoCommand.Create(context),
             RunCommand.Create(context),
+            RunCommand.CreateQa(context),
             ProfileCommand.Create(context),
             ReportCommand.Create(context),
             DemoImagesCommand.Create(context),

@@ -32,13 +32,20 @@ public sealed partial class SimulatedFleet : IAsyncDisposable
 
     /// <summary>Starts the child simulator and waits until it serves every device.</summary>
     public static async Task<SimulatedFleet> StartAsync(
-        ChipSpec chip, int count, string dumpDirectory, ulong seed, bool pacing, LinkFactory links, Func<IByteLink, int, IByteLink>? wrap, CancellationToken cancellationToken)
+        ChipSpec chip, int count, string dumpDirectory, ulong seed, bool pacing, LinkFactory links, Func<IByteLink, int, IByteLink>? wrap, CancellationToken cancellationToken,
+        string? returnedBoards = null)
     {
         var info = SelfInvocation("simulate", "--chip", chip.Key, "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tcp", "127.0.0.1:0", "--control", "--dump-dir", dumpDirectory, "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!pacing)
         {
             info.ArgumentList.Add("--no-pacing");
+        }
+
+        if (returnedBoards is not null)
+        {
+            info.ArgumentList.Add("--boards");
+            info.ArgumentList.Add(returnedBoards);
         }
 
         var process = new Process { StartInfo = info };

@@ -8,6 +8,16 @@ using Station.Transport.Reset;
 
 namespace Station.Line.Jobs;
 
+/// <summary>What the line does to each unit.</summary>
+public enum LineOperation
+{
+    /// <summary>Write the images and the unit's own data, verify, restart, record.</summary>
+    Flash,
+
+    /// <summary>Re-verify units without writing anything: every region's MD5 against the images and the ledger.</summary>
+    Qa,
+}
+
 /// <summary>Who runs the job, where, and how many units it makes.</summary>
 public sealed record JobIdentity(string Batch, string StationId, string Operator);
 
@@ -39,6 +49,8 @@ public sealed record LineJob
     public required ILineEventSink Events { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public LineOperation Operation { get; init; } = LineOperation.Flash;
 
     /// <summary>The per-device part (serials, NVS, eFuses), when the profile has one.</summary>
     public DeviceData.DeviceDataJob? DeviceData { get; init; }

@@ -81,7 +81,9 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
         return await pipeline.ExecuteAsync(async _ =>
         {
             attempt++;
-            var outcome = await new UnitAttempt(job, slot, unit, attempt).RunAsync(abort).ConfigureAwait(false);
+            var outcome = job.Operation == LineOperation.Qa
+                ? await new QaAttempt(job, slot, unit).RunAsync(abort).ConfigureAwait(false)
+                : await new UnitAttempt(job, slot, unit, attempt).RunAsync(abort).ConfigureAwait(false);
             bool willRetry = outcome.Retryable && attempt < attempts && !abort.IsCancellationRequested;
             job.Events.On(new UnitFinished(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port, outcome.Record,
                 willRetry ? "Leave the board in place: trying it again." : Instruction(outcome.Record)));
@@ -185,8 +187,9 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
         }
     }
 
-    private static string Instruction(UnitRecord record) => record.Result switch
+    private string Instruction(UnitRecord record) => record.Result switch
     {
+        UnitResult.Pass when job.Operation == LineOperation.Qa => "QA PASS: the unit holds what was recorded; take it out and insert the next one.",
         UnitResult.Pass => "PASS: take the board out and insert the next one.",
         UnitResult.Interrupted => "INTERRUPTED: this board was not finished; flash it again.",
         _ => $"FAIL ({record.ErrorCode}): {record.Remedy} Set the board aside.",
