@@ -165,7 +165,7 @@ public partial class RunCommandTests
         return started;
     }
 
-    private static List<Dictionary<string, string>> Csv(string path)
+    internal static List<Dictionary<string, string>> Csv(string path)
     {
         using var reader = new StreamReader(path);
         using var csv = new CsvHelper.CsvReader(reader, System.Globalization.CultureInfo.InvariantCulture);
