@@ -12,10 +12,17 @@ public static class LineErrors
     public const string NotVerifiedCode = "E-NOT-VERIFIED";
     public const string DeviceDataCode = "E-DEVICE-DATA";
     public const string LedgerCode = "E-LEDGER";
+    public const string LedgerRefusedCode = "E-LEDGER-REFUSED";
     public const string QaNoRecordCode = "E-QA-NO-RECORD";
 
     public static IReadOnlyList<string> All { get; } =
-        [StepTimeoutCode, BootCheckFailedCode, UnitChangedCode, InterruptedCode, NotVerifiedCode, DeviceDataCode, LedgerCode, QaNoRecordCode];
+        [StepTimeoutCode, BootCheckFailedCode, UnitChangedCode, InterruptedCode, NotVerifiedCode, DeviceDataCode, LedgerCode, LedgerRefusedCode, QaNoRecordCode];
+
+    /// <summary>
+    /// Failures no next unit can escape (the ledger refuses the product: rows used up, serial format clash,
+    /// damaged store): the line stops taking units instead of failing every board that follows.
+    /// </summary>
+    public static bool HaltsLine(string? code) => code == LedgerRefusedCode;
 
     public static FlashError QaNoRecord(string region) => new(QaNoRecordCode,
         $"the ledger has no per-device data for this unit's {region} region",
@@ -26,12 +33,15 @@ public static class LineErrors
         $"the unit's per-device data could not be built: {why}",
         "Fix the profile's deviceData section or the mass-manufacturing values; nothing was written to this unit.") { Permanent = true };
 
-    /// <summary>The ledger refused or could not be reached.</summary>
-    public static FlashError Ledger(string why, bool permanent) => new(LedgerCode,
-        $"the serial-number ledger: {why}",
-        permanent
-            ? "Ask engineering: the ledger refuses this unit (e.g. no mass-manufacturing rows left)."
-            : "Check the ledger's database connection; the unit can be flashed again and keeps its serial.") { Permanent = permanent };
+    /// <summary>
+    /// The ledger could not be reached (<paramref name="permanent"/> false: another attempt may work) or refuses
+    /// the product itself (true: <see cref="LedgerRefusedCode"/>, which stops the line).
+    /// </summary>
+    public static FlashError Ledger(string why, bool permanent) => permanent
+        ? new(LedgerRefusedCode, $"the serial-number ledger refuses this product: {why}",
+            "The line has stopped: call engineering. The board is not spoiled and can be flashed again once the ledger or profile is fixed.") { Permanent = true }
+        : new(LedgerCode, $"the serial-number ledger: {why}",
+            "Check the ledger's database connection; the unit can be flashed again and keeps its serial.");
 
     public static FlashError NotVerified() => new(NotVerifiedCode,
         "not every region could be verified by MD5 (the ESP8266 ROM loader cannot compute it)",

@@ -4,7 +4,7 @@ using Station.Line.Slots;
 
 namespace Station.Line;
 
-/// <summary>Runs a job: one worker per slot, all in parallel, until the units are done or the station stops.</summary>
+/// <summary>Runs a job: one worker per slot, all in parallel, until the units are done, the station stops or the line halts.</summary>
 public static class LineRunner
 {
     /// <summary>
@@ -17,11 +17,13 @@ public static class LineRunner
         long started = job.Time.GetTimestamp();
         var counter = new UnitCounter(job.Units);
         var tally = new JobTally();
+        using var halt = new LineHalt(job, stopNewUnits);
         var workers = job.Slots
-            .Select((fixture, i) => new SlotWorker(job, new SlotState(i + 1, fixture), counter, tally))
-            .Select(worker => Task.Run(() => worker.RunAsync(stopNewUnits, abortUnits), CancellationToken.None))
+            .Select((fixture, i) => new SlotWorker(job, new SlotState(i + 1, fixture), counter, tally, halt))
+            .Select(worker => Task.Run(() => worker.RunAsync(abortUnits), CancellationToken.None))
             .ToArray();
         await Task.WhenAll(workers).ConfigureAwait(false);
+        tally.HaltedBy = halt.Cause;
         job.Events.On(new JobFinished(job.Time.GetUtcNow(), tally.Units, tally.Passed, tally.Failed, tally.Interrupted, job.Time.GetElapsedTime(started)));
         return tally;
     }

@@ -1,6 +1,7 @@
 using Station.Cli.Options;
 using Station.Cli.Output;
 using Station.Flashing.Errors;
+using Station.Traceability.Ledger;
 using Station.Transport.Links;
 
 namespace Station.Cli.Commands;
@@ -44,6 +45,12 @@ public sealed class CommandContext(ConsoleReporter reporter, TextWriter error, T
             ConsoleReporter.PrintError(Error, e.Error);
             return ExitCodes.For(e.Error);
         }
+        catch (LedgerException e)
+        {
+            await Error.WriteLineAsync($"FAILED {e.Code}: {e.Message}").ConfigureAwait(false);
+            await Error.WriteLineAsync($"  What to do: {LedgerAdvice(e.Code)}").ConfigureAwait(false);
+            return ExitCodes.Ledger;
+        }
         catch (UsageException e)
         {
             await Error.WriteLineAsync($"Usage error: {e.Message}").ConfigureAwait(false);
@@ -55,4 +62,11 @@ public sealed class CommandContext(ConsoleReporter reporter, TextWriter error, T
             return 130;
         }
     }
+
+    private static string LedgerAdvice(string code) => code switch
+    {
+        LedgerErrorCodes.Unavailable => "check the profile's deviceData.ledger setting and that the database server (or the reports folder) is reachable; no unit was touched.",
+        LedgerErrorCodes.SchemaTooNew => "a newer station version made this ledger: update this station before using it.",
+        _ => "stop the line and call the manufacturing engineer: the ledger refused to hand out serials, so none were given twice.",
+    };
 }

@@ -27,6 +27,9 @@ public static class RunCommand
     /// <summary>The profile is invalid or its images do not match their pinned SHA-256: the job was refused.</summary>
     public const int ProfileRefused = 5;
 
+    /// <summary>A failure no next unit could escape stopped the line early (see <see cref="LineErrors.HaltsLine"/>).</summary>
+    public const int LineHalted = 7;
+
     public static Command Create(CommandContext context) =>
         Build(context, "run", "Run the line: flash unit after unit on every port in parallel, recording each unit by MAC", LineOperation.Flash);
 
@@ -111,6 +114,10 @@ public static class RunCommand
                 };
             }
 
+            // Opened before any device is touched: a ledger that cannot be reached stops the job at once.
+            await using var ledger = loaded.DeviceData is null
+                ? null
+                : await SerialLedgers.OpenAsync(loaded.DeviceData.Ledger, Path.GetFullPath(result.GetValue(reports)!), token);
             var links = LinkFactory.Default();
             SimulatedFleet? fleet = null;
             IReadOnlyList<ISlotFixture> fixtures;
@@ -149,9 +156,6 @@ public static class RunCommand
             await using var records = await BatchRecordWriter.OpenAsync(Path.GetFullPath(result.GetValue(reports)!), batchId, token);
             var identity = new JobIdentity(batchId, result.GetValue(stationId)!, result.GetValue(operatorName)!);
 
-            await using var ledger = loaded.DeviceData is null
-                ? null
-                : await SerialLedgers.OpenAsync(loaded.DeviceData.Ledger, Path.GetFullPath(result.GetValue(reports)!), token);
             LineJob job;
             try
             {
@@ -202,6 +206,12 @@ public static class RunCommand
 
             await context.Out.WriteLineAsync($"Batch {batchId}: {console.Totals()}");
             await context.Out.WriteLineAsync($"Records: {Path.Combine(batchDir, "units.csv")} and {Path.Combine(batchDir, "by-mac")}");
+            if (tally.HaltedBy is { } halt)
+            {
+                await context.Error.WriteLineAsync($"LINE STOPPED {halt.Code}: {halt.Cause}\n  What to do: {halt.Remedy}");
+                return LineHalted;
+            }
+
             return tally.Interrupted > 0 ? 130 : tally.Failed > 0 ? UnitsFailed : ExitCodes.Success;
         }, ct));
         return command;

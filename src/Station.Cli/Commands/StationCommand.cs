@@ -22,6 +22,7 @@ public static class StationCommand
             ReportCommand.Create(context),
             DemoImagesCommand.Create(context),
             NvsCommand.Create(context),
+            LedgerCommand.Create(context),
         };
         return root;
     }

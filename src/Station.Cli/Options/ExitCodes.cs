@@ -3,7 +3,7 @@ using Station.Flashing.Errors;
 namespace Station.Cli.Options;
 
 /// <summary>
-/// Process exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 written but not verified,
+/// Process exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 written but not verified, 6 ledger unavailable,
 /// and one distinct code per error code, grouped by family (README, "Exit codes").
 /// </summary>
 public static class ExitCodes
@@ -12,6 +12,9 @@ public static class ExitCodes
     public const int Unexpected = 1;
     public const int Usage = 2;
     public const int NotVerified = 3;
+
+    /// <summary>The serial-number ledger cannot be opened or refused a call (its E-LEDGER-* code is printed).</summary>
+    public const int Ledger = 6;
 
     public static readonly IReadOnlyDictionary<string, int> ByErrorCode = new Dictionary<string, int>
     {

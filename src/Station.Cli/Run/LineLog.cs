@@ -83,6 +83,7 @@ public sealed class LineLog : ILineEventSink, IDisposable
         UnitFinished { Record: var rec } f => (LogEventLevel.Error, "verdict",
             "{Result} unit {Unit} {Mac}: {Code} {Cause} — {Instruction}", [rec.Result.ToString().ToUpperInvariant(), rec.UnitNumber, rec.Mac ?? "(no MAC)", rec.ErrorCode, rec.Cause, f.Instruction], true),
         SlotPaused p => (LogEventLevel.Warning, "pause", "PAUSED for {Seconds} s: {Instruction}", [p.Pause.TotalSeconds, p.Instruction], true),
+        LineHalted h => (LogEventLevel.Error, "halt", "LINE STOPPED: {Code} {Cause} — {Remedy}", [h.Cause.Code, h.Cause.Cause, h.Cause.Remedy], true),
         SlotStopped s => (LogEventLevel.Information, "stop", "stopped: {Reason}", [s.Reason], false),
         JobFinished j => (LogEventLevel.Information, "job", "job finished: {Units} units, {Passed} passed, {Failed} failed, {Interrupted} interrupted in {Elapsed}",
             [j.Units, j.Passed, j.Failed, j.Interrupted, j.Elapsed], true),

@@ -16,6 +16,7 @@ public sealed class OperatorConsole : ILineEventSink
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly string _title;
+    private LineHalted? _halted;
     private int _passed;
     private int _failed;
     private int _interrupted;
@@ -33,6 +34,11 @@ public sealed class OperatorConsole : ILineEventSink
 
     public void On(LineEvent e)
     {
+        if (e is LineHalted halted)
+        {
+            _halted = halted;
+        }
+
         if (e is SlotEvent s && _slots.TryGetValue(s.Slot, out var view))
         {
             lock (view)
@@ -79,7 +85,13 @@ public sealed class OperatorConsole : ILineEventSink
 
     private Table Render()
     {
-        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(_title)).Caption(Markup.Escape(Totals()));
+        string caption = Markup.Escape(Totals());
+        if (_halted is { Cause: var cause })
+        {
+            caption += $"\n[red]LINE STOPPED: {Markup.Escape(cause.Cause)}[/]\n[red]{Markup.Escape(cause.Remedy)}[/]";
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(_title)).Caption(caption);
         table.AddColumns("Slot", "Port", "State", "Progress", "Speed", "MAC", "Last verdict / what to do");
         foreach (var view in _slots.Values.OrderBy(v => v.Slot))
         {

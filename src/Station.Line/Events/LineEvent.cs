@@ -7,7 +7,8 @@ namespace Station.Line.Events;
 /// <summary>
 /// What happens on the line, for the operator console and the logs. Per slot, in order: SlotWaiting*
 /// (until a unit is there), then per attempt UnitStarted, UnitActivity*/UnitRetried*, UnitFinished
-/// (only after the record is durable); SlotPaused when the slot breaker trips; SlotStopped last.
+/// (only after the record is durable); SlotPaused when the slot breaker trips; LineHalted (once per job) when a
+/// failure stops the whole line; SlotStopped last.
 /// </summary>
 public abstract record LineEvent(DateTimeOffset At);
 
@@ -32,6 +33,12 @@ public sealed record UnitFinished(DateTimeOffset At, int Slot, string Port, Unit
 public sealed record SlotPaused(DateTimeOffset At, int Slot, string Port, string Instruction, TimeSpan Pause) : SlotEvent(At, Slot, Port);
 
 public sealed record SlotStopped(DateTimeOffset At, int Slot, string Port, string Reason) : SlotEvent(At, Slot, Port);
+
+/// <summary>
+/// A failure no next unit can escape ended the job early: no slot starts another unit. Raised once,
+/// by the slot whose unit met it; <paramref name="Cause"/> says what and what to do.
+/// </summary>
+public sealed record LineHalted(DateTimeOffset At, int Slot, string Port, FlashError Cause) : SlotEvent(At, Slot, Port);
 
 /// <summary>Totals when the job ends.</summary>
 public sealed record JobFinished(DateTimeOffset At, int Units, int Passed, int Failed, int Interrupted, TimeSpan Elapsed) : LineEvent(At);

@@ -1,3 +1,4 @@
+using Station.Flashing.Errors;
 using Station.Traceability;
 
 namespace Station.Line.Slots;
@@ -16,6 +17,9 @@ public sealed class JobTally
     public int Interrupted => Volatile.Read(ref _interrupted);
 
     public int Units => Passed + Failed + Interrupted;
+
+    /// <summary>The failure that halted the line before its units were done (see <see cref="LineErrors.HaltsLine"/>), or null.</summary>
+    public FlashError? HaltedBy { get; internal set; }
 
     internal void Count(UnitResult result)
     {

@@ -17,10 +17,11 @@ namespace Station.Line.Slots;
 /// run its attempts, show the operator the verdict, pause after too many failures in a row, and
 /// move on — until the job's unit count is reached or the station is asked to stop.
 /// </summary>
-internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counter, JobTally tally)
+internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counter, JobTally tally, LineHalt halt)
 {
-    public async Task RunAsync(CancellationToken stopNewUnits, CancellationToken abortUnits)
+    public async Task RunAsync(CancellationToken abortUnits)
     {
+        var stopNewUnits = halt.StopNewUnits;
         string? lastMac = null;
         bool first = true;
         try
@@ -41,6 +42,11 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
                 var outcome = await RunUnitAsync(unit, abortUnits).ConfigureAwait(false);
                 tally.Count(outcome.Record.Result);
                 lastMac = outcome.Record.Mac;
+                if (halt.HaltIfNeeded(ErrorOf(outcome.Record), slot))
+                {
+                    break;
+                }
+
                 await TripBreakerIfNeededAsync(outcome.Record.Result, stopNewUnits).ConfigureAwait(false);
                 if (slot.Fixture.ReplacesBoards && !stopNewUnits.IsCancellationRequested && !counter.Exhausted)
                 {
@@ -54,7 +60,7 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
         }
 
         job.Events.On(new SlotStopped(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port,
-            counter.Exhausted ? "the job's units are done" : "the station is stopping"));
+            counter.Exhausted ? "the job's units are done" : halt.Cause is { } cause ? $"the line halted: {cause.Code}" : "the station is stopping"));
     }
 
     /// <summary>Unit attempts (Polly): a failed attempt that another attempt could cure is tried again, each with its own record.</summary>
@@ -69,8 +75,7 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Retryable: true } && !abort.IsCancellationRequested),
                 OnRetry = args =>
                 {
-                    var record = args.Outcome.Result!.Record;
-                    var reason = new FlashError(record.ErrorCode ?? "", record.Cause ?? "", record.Remedy ?? "");
+                    var reason = ErrorOf(args.Outcome.Result!.Record) ?? new FlashError("", "", "");
                     job.Events.On(new UnitRetried(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port, "unit", args.AttemptNumber + 2, reason, null));
                     return ValueTask.CompletedTask;
                 },
@@ -90,6 +95,9 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             return outcome;
         }, CancellationToken.None).ConfigureAwait(false);
     }
+
+    private static FlashError? ErrorOf(UnitRecord record) =>
+        record.ErrorCode is null ? null : new FlashError(record.ErrorCode, record.Cause ?? "", record.Remedy ?? "");
 
     private async Task TripBreakerIfNeededAsync(UnitResult result, CancellationToken stop)
     {

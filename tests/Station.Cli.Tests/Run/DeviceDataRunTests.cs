@@ -57,6 +57,73 @@ public class DeviceDataRunTests
     }
 
     [Fact]
+    public async Task Ledger_ListAndAudit_ShowEverySerialAndCatchAGapSomeoneMadeByHand()
+    {
+        string work = Repository.TempDirectory();
+        var run = await Station(work, "run", "--profile", Profile, "--simulate", "2", "--units", "4", "--no-pacing", "--batch", "l1", "--seed", "9");
+        Assert.True(run.Code == 0, run.Output + run.Error);
+        var macs = RunCommandTests.Csv(Path.Combine(work, "reports", "l1", "units.csv")).Select(r => r["mac"]).ToList();
+
+        var list = await Station(work, "ledger", "list", "--profile", Profile);
+        var clean = await Station(work, "ledger", "audit", "--product", "demo-esp32");
+
+        Assert.Equal(0, list.Code);
+        Assert.All(macs, mac => Assert.Contains(mac, list.Output, StringComparison.Ordinal));
+        Assert.Equal(4, list.Output.Split('\n').Count(l => l.Contains("PASS", StringComparison.Ordinal)));
+        Assert.True(clean.Code == 0, clean.Output + clean.Error);
+        Assert.Contains("4 serial(s), no gap, no duplicate", clean.Output, StringComparison.Ordinal);
+
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(work, "reports", "ledger.db")};Pooling=False;Foreign Keys=False"))
+        {
+            await db.OpenAsync();
+            await using var delete = db.CreateCommand();
+            // The store refuses deletes with a trigger; someone editing the file by hand drops it first.
+            delete.CommandText = "DROP TRIGGER ledger_serials_kept; DELETE FROM ledger_serials WHERE seq = 2";
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        var torn = await Station(work, "ledger", "audit", "--product", "demo-esp32");
+        Assert.Equal(4, torn.Code);
+        Assert.Contains("Sequence number 2 is missing.", torn.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_LedgerUnreachable_StopsBeforeAnyUnitIsTouchedAndSaysWhy()
+    {
+        string work = Repository.TempDirectory();
+        string profile = await CopyProfileAsync(work, "unreachable", "Host=127.0.0.1;Port=1;Username=station;Database=station;Timeout=2");
+
+        var run = await Station(work, "run", "--profile", profile, "--simulate", "2", "--units", "2", "--no-pacing", "--batch", "u1");
+
+        Assert.Equal(6, run.Code);
+        Assert.Contains("E-LEDGER-UNAVAILABLE", run.Error, StringComparison.Ordinal);
+        Assert.Contains("What to do", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(work, "reports", "u1", "units.csv")) && File.ReadAllLines(Path.Combine(work, "reports", "u1", "units.csv")).Length > 1);
+    }
+
+    [Fact]
+    public async Task Run_MasterRowsRunOut_StopsTheLineInsteadOfFailingEveryNextBoard()
+    {
+        string work = Repository.TempDirectory();
+        string profile = await CopyProfileAsync(work, "three-rows", ledger: null);
+        string master = Path.Combine(work, "three-rows.csv");
+        await File.WriteAllLinesAsync(master, ["psk,country", "psk-1,FR", "psk-2,NL", "psk-3,DE"]);
+        await File.WriteAllTextAsync(profile, (await File.ReadAllTextAsync(profile)).Replace(
+            Path.Combine(Repository.Root(), "profiles", "demo-esp32-unique", "mfg-master.csv"), master, StringComparison.Ordinal));
+
+        var run = await Station(work, "run", "--profile", profile, "--simulate", "2", "--units", "10", "--no-pacing", "--batch", "h1");
+
+        Assert.Equal(7, run.Code);
+        Assert.Contains("LINE STOPPED E-LEDGER-REFUSED", run.Error, StringComparison.Ordinal);
+        Assert.Contains("E-LEDGER-ROWS-EXHAUSTED", run.Output + run.Error, StringComparison.Ordinal);
+        var rows = RunCommandTests.Csv(Path.Combine(work, "reports", "h1", "units.csv"));
+        Assert.Equal(3, rows.Count(r => r["result"] == "PASS"));
+        Assert.InRange(rows.Count(r => r["result"] == "FAIL"), 1, 2); // the unit that met the end, and at most the other slot's unit in flight
+        Assert.All(rows.Where(r => r["result"] == "FAIL"), r => Assert.Equal("E-LEDGER-REFUSED", r["error_code"]));
+        Assert.DoesNotContain("PAUSED", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_TwoStationsSharingPostgres_NeverCollide()
     {
         string connection = Environment.GetEnvironmentVariable("STATION_TEST_POSTGRES")
@@ -126,6 +193,7 @@ public class DeviceDataRunTests
         string text = await File.ReadAllTextAsync(Path.Combine(source, "demo-esp32-unique.json"));
         text = text.Replace("\"$schema\": \"./profile.schema.json\",", "", StringComparison.Ordinal)
             .Replace("\"product\": \"demo-esp32\"", $"\"product\": \"{product}\"", StringComparison.Ordinal)
+            .Replace("\"format\": \"SN-{yyyy}{seq:000000}\"", "\"format\": \"{product}-{seq:000000}\"", StringComparison.Ordinal)
             .Replace("\"demo-esp32/", $"\"{source}/demo-esp32/", StringComparison.Ordinal)
             .Replace("\"demo-esp32-unique/", $"\"{source}/demo-esp32-unique/", StringComparison.Ordinal);
         if (ledger is not null)
