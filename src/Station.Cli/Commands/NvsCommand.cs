@@ -95,23 +95,47 @@ public static class NvsCommand
     {
         var file = new Argument<string>("FILE") { Description = "An NVS partition image (generated, or read from a device)" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var offset = new Option<string?>("--offset") { Description = "Read the partition at this offset of FILE (a whole flash dump), e.g. 0x9000" };
+        var size = new Option<string?>("--size") { Description = "The partition's size when --offset is given, e.g. 0x6000 (default: to the end of FILE)" };
         var command = new Command(
             "dump",
             "Show every page (state, sequence, version, header CRC) and every item (namespace, key, type, value, span, CRC verdicts), "
             + "the entries they make, and every problem found. Exit code 0 when the image has no problem, 2 when it has.")
         {
-            file, json,
+            file, json, offset, size,
         };
 
         command.SetAction((result, ct) => context.RunAsync(async token =>
         {
             string path = result.GetValue(file)!;
-            byte[] image = await ReadInputAsync(path, "image", token);
+            byte[] image = Slice(await ReadInputAsync(path, "image", token), result.GetValue(offset), result.GetValue(size));
             var partition = NvsReader.Read(image);
             await context.Out.WriteAsync(result.GetValue(json) ? DumpJson(path, image.Length, partition) : DumpText(path, image.Length, partition));
             return partition.IsValid ? ExitCodes.Success : ExitCodes.Usage;
         }, ct));
         return command;
+    }
+
+    /// <summary>The partition inside a whole flash dump, so QA can check a unit's NVS without cutting files by hand.</summary>
+    private static byte[] Slice(byte[] file, string? offsetText, string? sizeText)
+    {
+        if (offsetText is null)
+        {
+            return sizeText is null ? file : throw new UsageException("--size needs --offset.");
+        }
+
+        if (!Numbers.TryParseAddress(offsetText, out uint start) || start > file.Length)
+        {
+            throw new UsageException($"--offset '{offsetText}' is not an offset inside the {file.Length}-byte file.");
+        }
+
+        uint length = (uint)file.Length - start;
+        if (sizeText is not null && (!Numbers.TryParseSize(sizeText, out length) || (long)start + length > file.Length))
+        {
+            throw new UsageException($"--size '{sizeText}' does not fit in the {file.Length}-byte file after offset 0x{start:X}.");
+        }
+
+        return file.AsSpan((int)start, (int)length).ToArray();
     }
 
     private static async Task<byte[]> ReadInputAsync(string path, string what, CancellationToken cancellationToken)

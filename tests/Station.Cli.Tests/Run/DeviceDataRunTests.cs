@@ -46,6 +46,13 @@ public class DeviceDataRunTests
             Assert.StartsWith("BLOCK3 dry-run", row["efuse"], StringComparison.Ordinal);
         }
 
+        string first = Path.Combine("reports", "d1", "sim-dumps", rows[0]["mac"].Replace(':', '-') + ".bin");
+        var dump = await Station(work, "nvs", "dump", first, "--offset", "0x9000", "--size", "0x6000");
+        var whole = await Station(work, "nvs", "dump", first);
+        Assert.True(dump.Code == 0, dump.Output + dump.Error);
+        Assert.Contains($"device/serial  string  \"{rows[0]["serial"]}\"", dump.Output, StringComparison.Ordinal);
+        Assert.Equal(2, whole.Code); // the whole flash is not an NVS partition, and the reader says so
+
         var second = RunCommandTests.Csv(Path.Combine(work, "reports", "d2", "units.csv")).ToDictionary(r => r["mac"], r => (r["serial"], r["master_row"]));
         Assert.All(rows, r => Assert.Equal((r["serial"], r["master_row"]), second[r["mac"]]));
 
