@@ -7,7 +7,7 @@ namespace Station.Traceability;
 /// <summary>
 /// The station's record sink for one batch: appends every attempt to <c>&lt;reports&gt;/&lt;batch&gt;/units.csv</c>
 /// and keeps <c>by-mac/&lt;MAC&gt;.json</c> (e.g. <c>by-mac/24-0A-C4-12-34-56.json</c>) with the unit's full
-/// history in the batch. Safe for all slots to call at once; one writer per batch per process.
+/// history in the batch. Safe for all slots to call at once; one writer per batch, enforced across processes by a lock file.
 /// </summary>
 /// <remarks>
 /// <para><b>Durability.</b> <see cref="WriteAsync"/> returns only when the record is on disk in both places:</para>
@@ -36,15 +36,17 @@ public sealed class BatchRecordWriter : IRecordSink, IAsyncDisposable
     private const int MacLockStripes = 64;
 
     private readonly UnitCsvAppender csv;
+    private readonly BatchWriterLock writerLock;
     private readonly SemaphoreSlim csvLock = new(1, 1);
     private readonly SemaphoreSlim[] macLocks = [.. Enumerable.Range(0, MacLockStripes).Select(_ => new SemaphoreSlim(1, 1))];
     private bool disposed;
 
-    private BatchRecordWriter(string batch, string batchDirectory, UnitCsvAppender csv)
+    private BatchRecordWriter(string batch, string batchDirectory, UnitCsvAppender csv, BatchWriterLock writerLock)
     {
         Batch = batch;
         BatchDirectory = batchDirectory;
         this.csv = csv;
+        this.writerLock = writerLock;
     }
 
     public string Batch { get; }
@@ -59,7 +61,8 @@ public sealed class BatchRecordWriter : IRecordSink, IAsyncDisposable
 
     /// <summary>
     /// Opens (creating as needed) <c>&lt;reportsDirectory&gt;/&lt;batch&gt;/</c>, repairing a torn last CSV row.
-    /// Throws <see cref="RecordFileException"/> when an existing <c>units.csv</c> has another column layout.
+    /// Throws <see cref="RecordFileException"/> when an existing <c>units.csv</c> has another column layout, or
+    /// another process is writing the batch (it would cut that process's row in flight as a torn tail).
     /// </summary>
     public static async Task<BatchRecordWriter> OpenAsync(string reportsDirectory, string batch, CancellationToken cancellationToken)
     {
@@ -67,8 +70,17 @@ public sealed class BatchRecordWriter : IRecordSink, IAsyncDisposable
         BatchName.Validate(batch);
         string batchDirectory = Path.Combine(Path.GetFullPath(reportsDirectory), batch);
         DirectoryEntries.Create(Path.Combine(batchDirectory, UnitHistoryFile.Directory));
-        var csv = await UnitCsvAppender.OpenAsync(Path.Combine(batchDirectory, UnitCsvFormat.FileName), cancellationToken).ConfigureAwait(false);
-        return new BatchRecordWriter(batch, batchDirectory, csv);
+        var writerLock = BatchWriterLock.Acquire(batchDirectory, batch);
+        try
+        {
+            var csv = await UnitCsvAppender.OpenAsync(Path.Combine(batchDirectory, UnitCsvFormat.FileName), cancellationToken).ConfigureAwait(false);
+            return new BatchRecordWriter(batch, batchDirectory, csv, writerLock);
+        }
+        catch
+        {
+            writerLock.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Stores <paramref name="record"/> durably in units.csv and, when it has a MAC, in its by-mac history.</summary>
@@ -110,6 +122,7 @@ public sealed class BatchRecordWriter : IRecordSink, IAsyncDisposable
             {
                 disposed = true;
                 await csv.DisposeAsync().ConfigureAwait(false);
+                writerLock.Dispose();
             }
         }
         finally

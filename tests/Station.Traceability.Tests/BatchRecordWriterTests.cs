@@ -27,6 +27,26 @@ public class BatchRecordWriterTests
     }
 
     [Fact]
+    public async Task OpenAsync_BatchAlreadyOpenForWriting_IsRefusedUntilTheFirstWriterCloses()
+    {
+        using var temp = new TempDirectory();
+        var first = await BatchRecordWriter.OpenAsync(temp.Path, "B1", None);
+        await first.WriteAsync(Records.Pass(), None);
+
+        var e = await Assert.ThrowsAsync<RecordFileException>(() => BatchRecordWriter.OpenAsync(temp.Path, "B1", None));
+        await using (var other = await BatchRecordWriter.OpenAsync(temp.Path, "B2", None))
+        {
+            await other.WriteAsync(Records.Pass() with { Batch = "B2" }, None);
+        }
+
+        await first.DisposeAsync();
+        await using var again = await BatchRecordWriter.OpenAsync(temp.Path, "B1", None);
+
+        Assert.Contains("being written by another station process", e.Message, StringComparison.Ordinal);
+        Assert.Single((await UnitCsvReader.ReadAsync(again.CsvPath, None)).Rows);
+    }
+
+    [Fact]
     public async Task WriteAsync_RecordWithMac_WritesItsHistoryUnderByMacWithDashes()
     {
         using var temp = new TempDirectory();

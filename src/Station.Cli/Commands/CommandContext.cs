@@ -1,6 +1,7 @@
 using Station.Cli.Options;
 using Station.Cli.Output;
 using Station.Flashing.Errors;
+using Station.Traceability;
 using Station.Traceability.Ledger;
 using Station.Transport.Links;
 
@@ -50,6 +51,11 @@ public sealed class CommandContext(ConsoleReporter reporter, TextWriter error, T
             await Error.WriteLineAsync($"FAILED {e.Code}: {e.Message}").ConfigureAwait(false);
             await Error.WriteLineAsync($"  What to do: {LedgerAdvice(e.Code)}").ConfigureAwait(false);
             return ExitCodes.Ledger;
+        }
+        catch (RecordFileException e)
+        {
+            await Error.WriteLineAsync($"FAILED: the records cannot be used: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Records;
         }
         catch (UsageException e)
         {

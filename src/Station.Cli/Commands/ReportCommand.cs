@@ -44,7 +44,7 @@ public static class ReportCommand
             catch (RecordFileException e)
             {
                 await context.Error.WriteLineAsync($"Cannot read the records: {e.Message}");
-                return ExitCodes.Unexpected;
+                return ExitCodes.Records;
             }
         }, ct));
         return command;

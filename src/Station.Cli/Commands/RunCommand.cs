@@ -114,7 +114,9 @@ public static class RunCommand
                 };
             }
 
-            // Opened before any device is touched: a ledger that cannot be reached stops the job at once.
+            // Opened before any device is touched: a batch another station is writing, or a ledger that cannot
+            // be reached, stops the job at once.
+            await using var records = await BatchRecordWriter.OpenAsync(Path.GetFullPath(result.GetValue(reports)!), batchId, token);
             await using var ledger = loaded.DeviceData is null
                 ? null
                 : await SerialLedgers.OpenAsync(loaded.DeviceData.Ledger, Path.GetFullPath(result.GetValue(reports)!), token);
@@ -153,7 +155,6 @@ public static class RunCommand
             var console = new OperatorConsole($"Station {result.GetValue(stationId)} · {loaded.Name} {loaded.Version} · batch {batchId}",
                 fixtures.Select((f, i) => (i + 1, f.Port)), context.Time);
             using var log = new LineLog(Path.Combine(batchDir, "station.log"), consoleLines: !live);
-            await using var records = await BatchRecordWriter.OpenAsync(Path.GetFullPath(result.GetValue(reports)!), batchId, token);
             var identity = new JobIdentity(batchId, result.GetValue(stationId)!, result.GetValue(operatorName)!);
 
             LineJob job;

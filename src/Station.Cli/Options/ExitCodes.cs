@@ -3,7 +3,7 @@ using Station.Flashing.Errors;
 namespace Station.Cli.Options;
 
 /// <summary>
-/// Process exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 written but not verified, 6 ledger unavailable,
+/// Process exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 written but not verified, 6 ledger unavailable, 8 records unusable,
 /// and one distinct code per error code, grouped by family (README, "Exit codes").
 /// </summary>
 public static class ExitCodes
@@ -15,6 +15,9 @@ public static class ExitCodes
 
     /// <summary>The serial-number ledger cannot be opened or refused a call (its E-LEDGER-* code is printed).</summary>
     public const int Ledger = 6;
+
+    /// <summary>The record files cannot be used: another process writes the batch, or a file has another layout.</summary>
+    public const int Records = 8;
 
     public static readonly IReadOnlyDictionary<string, int> ByErrorCode = new Dictionary<string, int>
     {

@@ -113,6 +113,26 @@ public partial class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_SecondStationOnABatchBeingWritten_IsRefusedAndTheFirstKeepsItsRecords()
+    {
+        string work = Repository.TempDirectory();
+        await using var first = StationProcess.Start(work, "run", "--profile", Profile, "--simulate", "2", "--units", "40", "--batch", "busy");
+        await first.WaitForLineAsync("PASS unit", TimeSpan.FromMinutes(2));
+
+        var second = await StationProcess.RunAsync(work, TimeSpan.FromMinutes(1), "run", "--profile", Profile, "--simulate", "2", "--units", "2", "--batch", "busy", "--no-pacing");
+        await first.SignalAsync("INT");
+        await first.SignalAsync("INT");
+        await first.WaitForExitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(8, second.ExitCode);
+        Assert.Contains("being written by another station process", second.Error, StringComparison.Ordinal);
+        var rows = Csv(Path.Combine(work, "reports", "busy", "units.csv"));
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Equal("busy", r["batch"]));
+        Assert.Equal(rows.Count, rows.Select(r => r["record_id"]).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Run_MixedTcpAndPtyPortsOnAnExternalSimulator_MakesMoreUnitsThanSlots()
     {
         string work = Repository.TempDirectory();
