@@ -134,8 +134,10 @@ public class NvsCsvReaderTests
     }
 
     [Theory]
-    [InlineData("ns,Data,u8,1", NvsErrorCodes.UnknownType)]
-    [InlineData("ns", NvsErrorCodes.UnknownType)]
+    [InlineData("ns,Namespace,,", NvsErrorCodes.UnknownType)]
+    [InlineData("f,FILE,binary,x.bin", NvsErrorCodes.UnknownType)]
+    [InlineData("f,file ,binary,x.bin", NvsErrorCodes.UnknownType)]
+    [InlineData("ns", NvsErrorCodes.CsvMissingColumn)]
     [InlineData("k,data", NvsErrorCodes.CsvMissingColumn)]
     [InlineData("k,data,u8", NvsErrorCodes.CsvMissingColumn)]
     [InlineData("ключ,data,u8,1", NvsErrorCodes.KeyNotAscii)]
@@ -147,6 +149,20 @@ public class NvsCsvReaderTests
         var e = Csv.Errors($"ns0,namespace,,\n{row}\n");
 
         Assert.Equal(code, Assert.Single(e.Errors).Code);
+    }
+
+    [Theory]
+    [InlineData("DATA")]
+    [InlineData("Data")]
+    [InlineData("data ")]
+    [InlineData("value")]
+    [InlineData("")]
+    public void Read_TypeOtherThanNamespaceOrFile_IsData(string type)
+    {
+        // The reference tests the type only for == 'file' and == 'namespace'; every other row is written as data.
+        var items = Csv.Items($"ns,namespace,,\nk,{type},u8,5\n");
+
+        Assert.Equal(new NvsEntry("ns", "k", NvsValue.U8(5)), items[1]);
     }
 
     [Fact]

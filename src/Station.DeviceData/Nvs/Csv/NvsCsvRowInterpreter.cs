@@ -35,21 +35,21 @@ internal static class NvsCsvRowInterpreter
                 continue;
             }
 
-            if (row.Type is not ("namespace" or "data" or "file"))
+            if (NvsCsvRowKinds.Classify(row.Type) is not { } kind)
             {
-                Fail(new NvsError(NvsErrorCodes.UnknownType, row.Type is null
-                    ? $"Row `{key}` has no type column; rows are key,type,encoding,value."
-                    : $"Row `{key}` has type `{row.Type}`; the type is namespace, data or file."));
+                Fail(new NvsError(
+                    NvsErrorCodes.UnknownType,
+                    $"Row `{key}` has type `{row.Type}`. ESP-IDF's generator matches `namespace` and `file` exactly and would treat this row as plain data; write the type in lower case without spaces."));
                 continue;
             }
 
-            if (WifiMagicKeys.IsMagic(key) && row.Type != "data")
+            if (WifiMagicKeys.IsMagic(key) && kind != NvsCsvRowKind.Data)
             {
                 Fail(new NvsError(NvsErrorCodes.WifiKeyShape, $"`{key}` is a Wi-Fi key that ESP-IDF's generator handles specially and reads as inline data; give it as a data row, not {row.Type}."));
                 continue;
             }
 
-            if (row.Type == "namespace")
+            if (kind == NvsCsvRowKind.Namespace)
             {
                 if (NvsEntryRules.CheckKey(key) is { } nameError)
                 {
@@ -76,7 +76,7 @@ internal static class NvsCsvRowInterpreter
                 }
             }
 
-            var value = DecodeValue(row, key, options, Fail);
+            var value = DecodeValue(row, kind, key, options, Fail);
             if (value is null)
             {
                 continue;
@@ -106,7 +106,7 @@ internal static class NvsCsvRowInterpreter
         return errors.Count > 0 ? throw new NvsException(errors) : new NvsCsvDocument(items, lines);
     }
 
-    private static NvsValue? DecodeValue(NvsCsvRow row, string key, NvsCsvOptions options, Action<NvsError> fail)
+    private static NvsValue? DecodeValue(NvsCsvRow row, NvsCsvRowKind kind, string key, NvsCsvOptions options, Action<NvsError> fail)
     {
         if (row.Encoding is null)
         {
@@ -121,7 +121,7 @@ internal static class NvsCsvRowInterpreter
         }
 
         NvsCsvValueDecoder.OneOf value;
-        if (row.Type == "file")
+        if (kind == NvsCsvRowKind.File)
         {
             if (ReadFile(row.Value, options, fail) is not { } bytes)
             {
