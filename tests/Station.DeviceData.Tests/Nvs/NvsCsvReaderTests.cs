@@ -64,10 +64,30 @@ public class NvsCsvReaderTests
     [Fact]
     public void Read_ByteOrderMark_IsRefusedWithTheReason()
     {
-        var e = Assert.Throws<NvsException>(() => NvsCsvReader.Read("\uFEFF" + Csv.Header, new NvsCsvOptions()));
+        var e = Assert.Throws<NvsException>(() => NvsCsvReader.Read("\uFEFF" + Csv.Header + "ns,namespace,,\n", new NvsCsvOptions()));
 
         Assert.Equal(NvsErrorCodes.CsvByteOrderMark, e.Errors[0].Code);
         Assert.Contains("KeyError: 'key'", e.Errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\uFEFFkey,type,encoding,value\n\n")]
+    [InlineData("a,b\n# only a comment\n")]
+    [InlineData("\n")]
+    public void Read_BadHeaderWithoutRows_GivesNoItems(string csv)
+    {
+        // The reference's DictReader skips blank rows and looks up row['key'] only for a row it returns, so a
+        // broken header with no rows under it still makes an (empty) image instead of a KeyError.
+        Assert.Empty(NvsCsvReader.Read(csv, new NvsCsvOptions()).Items);
+    }
+
+    [Fact]
+    public void Read_HeaderWithAByteOrderMarkOnALaterColumn_StillFindsKey()
+    {
+        // The BOM only hurts when it glues onto 'key'; the reference finds every column here.
+        var items = NvsCsvReader.Read("\uFEFFx,key,type,encoding,value\n,ns,namespace,,\n,a,data,u8,1\n", new NvsCsvOptions()).Items;
+
+        Assert.Equal(new NvsEntry("ns", "a", NvsValue.U8(1)), items[1]);
     }
 
     [Fact]

@@ -34,16 +34,24 @@ public static class NvsCsvReader
             return [];
         }
 
+        // DictReader skips blank rows and looks a column up only for a row it returns, so with no such row
+        // any header (a BOM or missing columns included) still gives an empty image.
         var header = records[0];
-        if (header.Fields.Count > 0 && header.Fields[0].StartsWith('\uFEFF'))
+        var rows = records.Skip(1).Where(r => r.Fields.Count > 0).ToList();
+        if (rows.Count == 0)
         {
-            throw new NvsException(new NvsError(
-                NvsErrorCodes.CsvByteOrderMark,
-                "The CSV starts with a UTF-8 byte order mark, which breaks the header for ESP-IDF's generator (KeyError: 'key'); save it as UTF-8 without BOM.",
-                header.Line));
+            return [];
         }
 
         var missing = Columns.Where(c => !header.Fields.Contains(c)).ToList();
+        if (missing.Count > 0 && header.Fields.Count > 0 && header.Fields[0].StartsWith('\uFEFF'))
+        {
+            throw new NvsException(new NvsError(
+                NvsErrorCodes.CsvByteOrderMark,
+                $"The CSV starts with a UTF-8 byte order mark, which breaks the header for ESP-IDF's generator (KeyError: '{missing[0]}'); save it as UTF-8 without BOM.",
+                header.Line));
+        }
+
         if (missing.Count > 0)
         {
             throw new NvsException(new NvsError(
@@ -57,9 +65,7 @@ public static class NvsCsvReader
         int key = Column("key"), type = Column("type"), encoding = Column("encoding"), value = Column("value");
         string? Field(CsvRecord record, int index) => index < record.Fields.Count ? record.Fields[index] : null;
 
-        return records
-            .Skip(1)
-            .Where(r => r.Fields.Count > 0)
+        return rows
             .Select(r => new NvsCsvRow(r.Line, Field(r, key), Field(r, type), Field(r, encoding), Field(r, value)))
             .ToList();
     }
