@@ -17,6 +17,10 @@ public class NvsCsvValueTests
     [InlineData("i32", "007", 7)]
     [InlineData("i64", "-9223372036854775808", long.MinValue)]
     [InlineData("U8", "5", 5)]
+    [InlineData("u8", "\uFF11\uFF12", 12)]
+    [InlineData("i16", "-\u0663", -3)]
+    [InlineData("u8", "\u00A07\u3000", 7)]
+    [InlineData("u8", "\v7\f", 7)]
     public void Integer_PythonIntSyntax_IsAccepted(string encoding, string text, long value)
     {
         var integer = Assert.IsType<NvsInteger>(Csv.Value(encoding, text));
@@ -38,6 +42,10 @@ public class NvsCsvValueTests
     [InlineData("_1", "ValueError: invalid literal for int() with base 10: '_1'")]
     [InlineData("1.0", "ValueError: invalid literal for int() with base 10: '1.0'")]
     [InlineData("it's", "ValueError: invalid literal for int() with base 10: \"it's\"")]
+    [InlineData("\u001C7", "ValueError: invalid literal for int() with base 10: '\\x1c7'")]
+    [InlineData("7\u001F", "ValueError: invalid literal for int() with base 10: '7\\x1f'")]
+    [InlineData("4\u00A02", "ValueError: invalid literal for int() with base 10: '4\\xa02'")]
+    [InlineData("\u00BD", "ValueError: invalid literal for int() with base 10: '\u00BD'")]
     public void Integer_NotBase10_IsRefusedWithPythonsMessage(string text, string message)
     {
         var e = Csv.Errors($"ns,namespace,,\nk,data,u8,\"{text}\"\n");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Text;
 
 namespace Station.DeviceData.Nvs.Csv;
 
@@ -9,10 +10,18 @@ namespace Station.DeviceData.Nvs.Csv;
 /// </summary>
 internal static class PythonInt
 {
+    /// <summary>The only whitespace int() skips once non-ASCII spaces are mapped: not \x1c..\x1f, which str.strip() takes.</summary>
+    private static readonly char[] AsciiSpace = [' ', '\t', '\n', '\v', '\f', '\r'];
+
     public static bool TryParse(string text, out BigInteger value)
     {
         value = BigInteger.Zero;
-        string s = PythonText.Strip(text);
+        if (ToAscii(text) is not { } ascii)
+        {
+            return false;
+        }
+
+        string s = ascii.Trim(AsciiSpace);
         int i = 0;
         bool negative = false;
         if (s.Length > 0 && (s[0] == '+' || s[0] == '-'))
@@ -26,7 +35,7 @@ internal static class PythonInt
             return false;
         }
 
-        var digits = new System.Text.StringBuilder();
+        var digits = new StringBuilder();
         bool lastWasDigit = false;
         for (; i < s.Length; i++)
         {
@@ -53,6 +62,36 @@ internal static class PythonInt
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// int() first maps non-ASCII whitespace to a space and non-ASCII decimal digits (<c>１２</c>, <c>٣</c>) to ASCII
+    /// ones; any other non-ASCII character makes the literal invalid.
+    /// </summary>
+    private static string? ToAscii(string text)
+    {
+        var ascii = new StringBuilder(text.Length);
+        foreach (Rune rune in text.EnumerateRunes())
+        {
+            if (rune.IsAscii)
+            {
+                ascii.Append((char)rune.Value);
+            }
+            else if (PythonText.IsSpace(rune))
+            {
+                ascii.Append(' ');
+            }
+            else if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.DecimalDigitNumber)
+            {
+                ascii.Append((char)('0' + (int)Rune.GetNumericValue(rune)));
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return ascii.ToString();
     }
 
     /// <summary>The message of Python's ValueError for a bad literal.</summary>

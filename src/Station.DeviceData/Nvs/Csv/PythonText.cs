@@ -17,22 +17,31 @@ internal static class PythonText
     {
         char quote = text.Contains('\'', StringComparison.Ordinal) && !text.Contains('"', StringComparison.Ordinal) ? '"' : '\'';
         var builder = new StringBuilder().Append(quote);
-        foreach (char c in text)
+        foreach (Rune rune in text.EnumerateRunes())
         {
+            int c = rune.Value;
             builder.Append(c switch
             {
                 '\\' => "\\\\",
                 '\n' => "\\n",
                 '\r' => "\\r",
                 '\t' => "\\t",
-                _ when c == quote => $"\\{c}",
-                _ when c < 0x20 || c == 0x7F => string.Create(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
-                _ => c.ToString(),
+                _ when c == quote => $"\\{quote}",
+                _ when IsPrintable(rune) => rune.ToString(),
+                < 0x100 => string.Create(CultureInfo.InvariantCulture, $"\\x{c:x2}"),
+                < 0x10000 => string.Create(CultureInfo.InvariantCulture, $"\\u{c:x4}"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"\\U{c:x8}"),
             });
         }
 
         return builder.Append(quote).ToString();
     }
+
+    /// <summary>Python's <c>str.isprintable()</c>: no control, format, surrogate, private, unassigned or separator character but the space.</summary>
+    private static bool IsPrintable(Rune rune) => rune.Value == ' ' || Rune.GetUnicodeCategory(rune) is not (
+        UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
+        or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+        or UnicodeCategory.SpaceSeparator);
 
     /// <summary>Python's <c>repr()</c> of bytes: <c>b'...'</c> with bytes outside printable ASCII as \xNN.</summary>
     public static string Repr(ReadOnlySpan<byte> bytes)
@@ -57,6 +66,9 @@ internal static class PythonText
     }
 
     public static bool IsAscii(string text) => Ascii.IsValid(text);
+
+    /// <summary>Python's <c>str.isspace()</c> for one character.</summary>
+    public static bool IsSpace(Rune rune) => rune.IsBmp && Array.IndexOf(UnicodeWhitespace, (char)rune.Value) >= 0;
 
     /// <summary>Characters Python's <c>str.isspace()</c> accepts.</summary>
     private static readonly char[] UnicodeWhitespace =
