@@ -58,6 +58,7 @@ public static class NvsErrorCodes
     public const string NotUtf8 = "E-NVS-VALUE-NOT-UTF8";
     public const string ValueTooLong = "E-NVS-VALUE-TOO-LONG";
     public const string StringTooLongForPage = "E-NVS-STRING-PAGE-FULL";
+    public const string BlobTooManyChunks = "E-NVS-BLOB-CHUNKS";
 
     public const string FileUnreadable = "E-NVS-FILE";
     public const string NamespaceMissing = "E-NVS-NAMESPACE-MISSING";

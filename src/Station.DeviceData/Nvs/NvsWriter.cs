@@ -52,6 +52,11 @@ public static class NvsWriter
             {
                 return null;
             }
+            catch (NvsException e)
+            {
+                int? line = plan.Items[failedItem].Line;
+                throw new NvsException(e.Errors.Select(error => error with { Line = line }).ToList());
+            }
         }
 
         failedItem = -1;
@@ -119,6 +124,15 @@ public static class NvsWriter
         byte chunk = 0;
         while (true)
         {
+            // The generator stores chunk index and count in one byte each: a chunk numbered 255 is always
+            // followed by index or count 256, which crashes it (ValueError: byte must be in range(0, 256)).
+            if (chunk == byte.MaxValue)
+            {
+                throw new NvsException(new NvsError(
+                    NvsErrorCodes.BlobTooManyChunks,
+                    string.Create(CultureInfo.InvariantCulture, $"Blob `{item.Key}` of {data.Length} bytes needs more than 255 chunks, which ESP-IDF's generator cannot number (ValueError: byte must be in range(0, 256)). The firmware reads at most 508,000 bytes per blob.")));
+            }
+
             int room = (NvsPageLayout.EntriesPerPage - pages.NextEntry - 1) * NvsPageLayout.EntrySize;
             int take = Math.Min(room, data.Length - position);
             var payload = data.Slice(position, take);
