@@ -66,11 +66,13 @@ public static class NvsCommand
                 }
 
                 await context.Error.WriteLineAsync($"NVS binary not created: {e.Errors.Count} error{(e.Errors.Count == 1 ? "" : "s")}.");
+                RemoveStale(outPath);
                 return ExitCodes.Usage;
             }
             catch (InvalidOperationException e)
             {
                 await context.Error.WriteLineAsync($"NVS binary not created: {e.Message}");
+                RemoveStale(outPath);
                 return ExitCodes.Unexpected;
             }
 
@@ -136,6 +138,22 @@ public static class NvsCommand
         }
 
         return file.AsSpan((int)start, (int)length).ToArray();
+    }
+
+    /// <summary>
+    /// A failed run leaves no image at OUT (as ESP-IDF's generator deletes its output after an input error):
+    /// an older image left there would be flashed as if it were this CSV's.
+    /// </summary>
+    private static void RemoveStale(string outPath)
+    {
+        try
+        {
+            File.Delete(outPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Reported by the caller's message already; the image was not written.
+        }
     }
 
     private static async Task<byte[]> ReadInputAsync(string path, string what, CancellationToken cancellationToken)

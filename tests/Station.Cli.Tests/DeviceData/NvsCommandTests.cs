@@ -25,6 +25,11 @@ public class NvsCommandTests
         string output = command[4];
         string reference = Path.Combine(Vectors, output);
 
+        if (!File.Exists(reference))
+        {
+            await File.WriteAllTextAsync(Path.Combine(work, output), "an image from an earlier run");
+        }
+
         var (code, stdout, stderr) = await StationProcess.RunAsync(work, Timeout, ["nvs", .. command[2..]]);
 
         if (File.Exists(reference))
@@ -36,7 +41,7 @@ public class NvsCommandTests
         {
             Assert.Matches(@"^\[exit code [1-9]\d*\]$", lines[^1]);
             Assert.NotEqual(0, code);
-            Assert.False(File.Exists(Path.Combine(work, output)), "a refused CSV must leave no image behind");
+            Assert.False(File.Exists(Path.Combine(work, output)), "a refused CSV must leave no image behind, not even an older one");
             Assert.False(string.IsNullOrWhiteSpace(stderr), "a refusal must say why");
         }
     }
