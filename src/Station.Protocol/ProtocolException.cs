@@ -4,6 +4,7 @@ namespace Station.Protocol;
 public enum ProtocolFault
 {
     MalformedResponse,
+    MalformedRequest,
     FrameTooLong,
     InvalidEscape,
     MalformedStubFile,

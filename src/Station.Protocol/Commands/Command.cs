@@ -51,7 +51,10 @@ public readonly record struct Command(Opcode Opcode, ReadOnlyMemory<byte> Data, 
     }
 
     /// <summary>The size field as sent, which a device may compare to the real data length.</summary>
-    public static ushort DeclaredSize(ReadOnlySpan<byte> packet) => BinaryPrimitives.ReadUInt16LittleEndian(packet[2..]);
+    /// <exception cref="ProtocolException">The packet is too short to hold the size field.</exception>
+    public static ushort DeclaredSize(ReadOnlySpan<byte> packet) => packet.Length >= 4
+        ? BinaryPrimitives.ReadUInt16LittleEndian(packet[2..])
+        : throw new ProtocolException(ProtocolFault.MalformedRequest, $"A request of {packet.Length} bytes has no size field.");
 }
 
 /// <summary>The data checksum: start at 0xEF and XOR every payload byte.</summary>
