@@ -50,9 +50,20 @@ public static partial class ProfileLoader
         }
 
         string sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var text = WithoutByteOrderMark(bytes);
+        if (!TextEncodingCheck.IsUtf8(text.Span, problems))
+        {
+            return (null, problems.Items, fullPath);
+        }
+
         try
         {
-            using var document = JsonDocument.Parse(WithoutByteOrderMark(bytes), s_jsonOptions);
+            using var document = JsonDocument.Parse(text, s_jsonOptions);
+            if (!TextEncodingCheck.HasOnlyWholeCharacters(document.RootElement, problems))
+            {
+                return (null, problems.Items, fullPath);
+            }
+
             var reader = new ProfileReader(Path.GetDirectoryName(fullPath)!, problems);
             var profile = reader.Read(document.RootElement, fullPath, sha256);
             return (profile, problems.Items, fullPath);

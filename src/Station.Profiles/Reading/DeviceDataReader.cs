@@ -152,14 +152,17 @@ internal sealed class DeviceDataReader(string profileDirectory, ProblemList prob
             string? filePath = null;
             if (type == "file" && value is not null)
             {
-                filePath = Path.GetFullPath(Path.Combine(profileDirectory, value.Text));
                 if (value.Placeholders.Count > 0)
                 {
                     valueField!.Value.Problem("a file path cannot contain placeholders");
                 }
-                else if (!File.Exists(filePath))
+                else
                 {
-                    valueField!.Value.Problem($"file {filePath} does not exist");
+                    filePath = ProfileRelativePath.Resolve(valueField!.Value, value.Text, profileDirectory);
+                    if (filePath is not null && !File.Exists(filePath))
+                    {
+                        valueField!.Value.Problem($"file {filePath} does not exist");
+                    }
                 }
             }
 
@@ -300,7 +303,12 @@ internal sealed class DeviceDataReader(string profileDirectory, ProblemList prob
             return null;
         }
 
-        string path = Path.GetFullPath(Path.Combine(profileDirectory, relative));
+        string? path = ProfileRelativePath.Resolve(field!.Value, relative, profileDirectory);
+        if (path is null)
+        {
+            return null;
+        }
+
         if (!File.Exists(path))
         {
             field!.Value.Problem($"file {path} does not exist");

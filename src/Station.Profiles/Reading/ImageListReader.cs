@@ -104,24 +104,10 @@ internal sealed class ImageListReader(string profileDirectory, ProblemList probl
         return offset;
     }
 
-    /// <summary>Paths in a profile are relative to the profile file, so a profile and its images move together.</summary>
     private string? ResolveImagePath(JsonField? field)
     {
         string? relative = field?.AsString();
-        if (relative is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return Path.GetFullPath(relative, profileDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            field!.Value.Problem($"'{relative}' is not a usable path: {e.Message}");
-            return null;
-        }
+        return relative is null ? null : ProfileRelativePath.Resolve(field!.Value, relative, profileDirectory);
     }
 
     /// <summary>Reads the file through once: proves it readable, gives the length that places its end, and its hash.</summary>
