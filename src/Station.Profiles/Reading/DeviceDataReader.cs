@@ -13,12 +13,15 @@ internal sealed class DeviceDataReader(string profileDirectory, ProblemList prob
     /// <summary>The NVS library's smallest useful partition: three 4 KiB pages.</summary>
     private const uint MinNvsSize = 0x3000;
 
+    private const long AddressSpace = 0x1_0000_0000;
+
     private static readonly HashSet<string> Encodings = new(StringComparer.Ordinal)
     {
         "u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "string", "hex2bin", "base64", "binary",
     };
 
-    public DeviceDataSettings? Read(JsonField? field, ChipSpec? chip, IReadOnlyList<ProfileImage>? images)
+    /// <param name="flashSize">The profile's flash size in bytes, or null when it keeps the image's own.</param>
+    public DeviceDataSettings? Read(JsonField? field, ChipSpec? chip, IReadOnlyList<ProfileImage>? images, uint? flashSize, string? flashSizeName)
     {
         var data = field?.AsObject(ProfileProperties.DeviceData);
         if (data is null)
@@ -28,7 +31,7 @@ internal sealed class DeviceDataReader(string profileDirectory, ProblemList prob
 
         var serial = ReadSerial(data.Optional("serial"));
         string? ledger = data.Optional("ledger")?.AsString();
-        var nvs = ReadNvs(data.Optional("nvs"), images);
+        var nvs = ReadNvs(data.Optional("nvs"), images, flashSize, flashSizeName);
         var efuse = ReadEfuse(data.Optional("efuse"), chip);
         bool usesSerial = (nvs?.Entries.Any(e => e.Value.UsesSerial) ?? false) || (efuse?.UserData?.Text?.UsesSerial ?? false);
         if (serial is null && data.Optional("serial") is null && (usesSerial || data.Optional("nvs") is not null || data.Optional("efuse") is not null))
@@ -54,7 +57,7 @@ internal sealed class DeviceDataReader(string profileDirectory, ProblemList prob
         return product is null || format is null ? null : new SerialSettings(product, format);
     }
 
-    private NvsSettings? ReadNvs(JsonField? field, IReadOnlyList<ProfileImage>? images)
+    private NvsSettings? ReadNvs(JsonField? field, IReadOnlyList<ProfileImage>? images, uint? flashSize, string? flashSizeName)
     {
         var nvs = field?.AsObject(ProfileProperties.Nvs);
         if (nvs is null)
@@ -72,15 +75,24 @@ internal sealed class DeviceDataReader(string profileDirectory, ProblemList prob
             problems.Add(JsonPath.Property(nvs.Path, "entries"), "is empty and there is no values input: the partition would hold nothing");
         }
 
-        if (offset is { } at && size is { } length && images is not null)
+        if (offset is { } at && size is { } length)
         {
-            foreach (var image in images)
+            // In 64 bits: an offset near 4 GiB plus the size must not wrap round to a small, harmless-looking end.
+            long end = (long)at + length;
+            if (end > (flashSize ?? AddressSpace))
+            {
+                problems.Add(JsonPath.Property(nvs.Path, "offset"), flashSize is { } bytes
+                    ? $"the NVS partition 0x{at:X}..0x{end:X} runs past the end of the {flashSizeName} flash (0x{bytes:X} bytes)"
+                    : $"the NVS partition 0x{at:X}..0x{end:X} runs past the end of the 32-bit flash address space");
+            }
+
+            foreach (var image in images ?? [])
             {
                 long imageEnd = image.Offset + (File.Exists(image.Path) ? new FileInfo(image.Path).Length : 0);
-                if (at < imageEnd && image.Offset < (long)at + length)
+                if (at < imageEnd && image.Offset < end)
                 {
                     problems.Add(JsonPath.Property(nvs.Path, "offset"),
-                        $"the NVS partition 0x{at:X}..0x{at + length:X} overlaps image '{image.Name}' at 0x{image.Offset:X}..0x{imageEnd:X}");
+                        $"the NVS partition 0x{at:X}..0x{end:X} overlaps image '{image.Name}' at 0x{image.Offset:X}..0x{imageEnd:X}");
                 }
             }
         }

@@ -36,7 +36,7 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
         ReadVerification(root.Optional("verification"));
         AfterFlash? after = ReadAfter(root.Required("after"));
         var bootCheck = ReadBootCheck(root.Optional("bootCheck"));
-        var deviceData = new DeviceDataReader(profileDirectory, problems).Read(root.Optional("deviceData"), chip, images);
+        var deviceData = new DeviceDataReader(profileDirectory, problems).Read(root.Optional("deviceData"), chip, images, flashSize, flash.Size);
 
         if (problems.Count > 0 || name is null || version is null || chip is null || images is null || link is null
             || retry is null || after is not { } afterFlash)

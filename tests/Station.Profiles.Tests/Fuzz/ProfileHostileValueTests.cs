@@ -36,6 +36,7 @@ public sealed class ProfileHostileValueTests : IDisposable
     [InlineData("demo-esp32", "Replace", "$.version", "\"\\ud800\"", "$.version", "half of a surrogate pair")]
     [InlineData("demo-esp32-unique", "Replace", "$.deviceData.nvs.size", "-4096", "$.deviceData.nvs.size", "must be a hex string like \"0x10000\" or a whole number from 0 to 4294967295, not the number -4096")]
     [InlineData("demo-esp32-unique", "Replace", "$.deviceData.nvs.size", "\"0x1000\"", "$.deviceData.nvs.size", "0x1000 is too small")]
+    [InlineData("demo-esp32-unique", "Replace", "$.deviceData.nvs.offset", "\"0xFFFFF000\"", "$.deviceData.nvs.offset", "the NVS partition 0xFFFFF000..0x100005000 runs past the end of the 4MB flash (0x400000 bytes)")]
     [InlineData("demo-esp32-unique", "Replace", "$.deviceData.nvs.entries[0].value", "\"{serial\"", "$.deviceData.nvs.entries[0].value", "'{' at position 1 is not closed")]
     [InlineData("demo-esp32-unique", "Replace", "$.deviceData.nvs.entries[0].value", "\"{unknown}\"", "$.deviceData.nvs.entries[0].value", "unknown placeholder {unknown}")]
     [InlineData("demo-esp32-unique", "Replace", "$.deviceData.nvs.entries[0].value", "\"{date:%}\"", "$.deviceData.nvs.entries[0].value", "not a date format")]
