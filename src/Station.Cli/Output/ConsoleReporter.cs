@@ -87,6 +87,7 @@ public sealed class ConsoleReporter
         RegionVerified v => $"  verified at 0x{v.Address:X}: MD5 {v.Md5}",
         RegionUnverified u => $"  NOT VERIFIED at 0x{u.Address:X}: {u.Reason}",
         BlockRetried b => $"  block {b.Block} resent (attempt {b.Attempt}): {b.Reason.Cause}",
+        RamBlockRetried r => $"  stub block {r.Block} resent (attempt {r.Attempt}): {r.Reason.Cause}",
         _ => string.Empty,
     };
 
@@ -170,7 +171,7 @@ public sealed class ConsoleReporter
                         _status ??= context.AddTask(Markup.Escape(s.Detail), maxValue: 1).IsIndeterminate();
                         _status.Description = Markup.Escape($"{s.Step}: {s.Detail}");
                         break;
-                    case DeviceIdentified or BaudChanged or RegionVerified or RegionUnverified or BlockRetried or ConnectAttempted:
+                    case DeviceIdentified or BaudChanged or RegionVerified or RegionUnverified or BlockRetried or RamBlockRetried or ConnectAttempted:
                         deferred.Enqueue(Describe(e));
                         break;
                     case Notice n when owner.FirstTime(n.Key):

@@ -77,15 +77,17 @@ public sealed class EspDevice
         Guard(() => _client.ExecuteAsync(Requests.WriteReg(address, value, mask, delayUs), 0, CommandTimeouts.Default, cancellationToken));
 
     /// <summary>Uploads the flasher stub and switches to it.</summary>
-    public Task UploadStubAsync(StubImage stub, CancellationToken cancellationToken) =>
-        Run(FlashStep.UploadStub, $"stub for {Chip.Name}", async () =>
+    /// <param name="ramBlockSize">MEM_DATA block size: the ROM's default, or smaller for a link that corrupts long frames (F1).</param>
+    /// <param name="blockRetries">Resends of a block the ROM rejected as corrupted.</param>
+    public Task UploadStubAsync(StubImage stub, CancellationToken cancellationToken, int ramBlockSize = BlockSizes.RamBlock, int blockRetries = 3) =>
+        Run(FlashStep.UploadStub, $"stub for {Chip.Name}{(ramBlockSize == BlockSizes.RamBlock ? "" : $" in {ramBlockSize}-byte blocks")}", async () =>
         {
             if (Identity.SecureDownloadMode)
             {
                 throw new FlashException(FlashErrors.SecureDownloadMode("running the flasher stub"));
             }
 
-            await new StubUploader(_client, _time).UploadAsync(stub, BlockSizes.RamBlock, cancellationToken).ConfigureAwait(false);
+            await new StubUploader(_client, _time, _events) { BlockRetries = blockRetries }.UploadAsync(stub, ramBlockSize, cancellationToken).ConfigureAwait(false);
             return true;
         });
 

@@ -48,6 +48,9 @@ public sealed record WriteProgress(DateTimeOffset At, int Region, int WireBytesS
 
 public sealed record BlockRetried(DateTimeOffset At, int Region, int Block, int Attempt, FlashError Reason) : FlashEvent(At);
 
+/// <summary>A MEM_DATA block of the stub upload was rejected as corrupted on arrival (field failure F1) and is sent again.</summary>
+public sealed record RamBlockRetried(DateTimeOffset At, uint Address, int Block, int Attempt, FlashError Reason) : FlashEvent(At);
+
 public sealed record RegionWritten(DateTimeOffset At, int Region, uint Address, TimeSpan Elapsed) : FlashEvent(At);
 
 public sealed record RegionVerified(DateTimeOffset At, int Region, uint Address, string Md5) : FlashEvent(At);

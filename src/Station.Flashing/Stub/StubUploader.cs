@@ -1,5 +1,6 @@
 using System.Text;
 using Station.Flashing.Errors;
+using Station.Flashing.Events;
 using Station.Flashing.Loader;
 using Station.Protocol.Commands;
 using Station.Protocol.Status;
@@ -10,10 +11,14 @@ namespace Station.Flashing.Stub;
 /// <summary>
 /// Uploads the flasher stub into RAM through the ROM (MEM_BEGIN / MEM_DATA / MEM_END) and waits
 /// for its <c>OHAI</c> greeting. A MEM_DATA checksum rejection is field failure F1: bytes damaged
-/// on the serial link, which is named as such rather than as a timeout.
+/// on the serial link. The ROM consumed nothing of a rejected block, so it is sent again (up to
+/// <see cref="BlockRetries"/> times); after that the failure is named as such rather than as a timeout.
 /// </summary>
-public sealed class StubUploader(LoaderClient client, TimeProvider time)
+public sealed class StubUploader(LoaderClient client, TimeProvider time, IFlashEventSink events)
 {
+    /// <summary>Resends of one MEM_DATA block the ROM rejected as corrupted.</summary>
+    public int BlockRetries { get; init; } = 3;
+
     private static readonly byte[] Greeting = Encoding.ASCII.GetBytes("OHAI");
 
     public async Task UploadAsync(StubImage stub, int ramBlockSize, CancellationToken cancellationToken)
@@ -26,15 +31,7 @@ public sealed class StubUploader(LoaderClient client, TimeProvider time)
             for (int seq = 0; seq < blocks; seq++)
             {
                 int start = seq * ramBlockSize;
-                var block = bytes.AsSpan(start, Math.Min(ramBlockSize, bytes.Length - start));
-                try
-                {
-                    await client.ExecuteAsync(Requests.MemData((uint)seq, block), 0, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
-                }
-                catch (FlashException e) when (e.DeviceError is { Code: (byte)RomErrorCode.InvalidCrc } error)
-                {
-                    throw new FlashException(FlashErrors.RamUploadCorrupt(error.Code), e) { DeviceError = error };
-                }
+                await SendBlockAsync(address, seq, bytes.AsMemory(start, Math.Min(ramBlockSize, bytes.Length - start)), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -51,6 +48,28 @@ public sealed class StubUploader(LoaderClient client, TimeProvider time)
 
         await WaitForGreetingAsync(cancellationToken).ConfigureAwait(false);
         client.Kind = LoaderKind.Stub;
+    }
+
+    private async Task SendBlockAsync(uint address, int seq, ReadOnlyMemory<byte> block, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await client.ExecuteAsync(Requests.MemData((uint)seq, block.Span), 0, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (FlashException e) when (e.DeviceError is { Code: (byte)RomErrorCode.InvalidCrc } error)
+            {
+                var named = FlashErrors.RamUploadCorrupt(error.Code);
+                if (attempt > BlockRetries)
+                {
+                    throw new FlashException(named, e) { DeviceError = error };
+                }
+
+                events.On(new RamBlockRetried(time.GetUtcNow(), address, seq, attempt, named));
+            }
+        }
     }
 
     private async Task WaitForGreetingAsync(CancellationToken cancellationToken)

@@ -31,6 +31,7 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
     private BootCheckRecord? _bootCheck;
     private UnitData? _unitData;
     private EfuseRecord? _efuse;
+    private int _ramUploadFailures;
 
     public async Task<AttemptOutcome> RunAsync(CancellationToken abort)
     {
@@ -93,6 +94,11 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
                 _session = null;
             }
 
+            if (reason.Code == ErrorCodes.RamUploadCorrupt)
+            {
+                _ramUploadFailures++;
+            }
+
             slot.StepDown(profile.Link.BaudLadder);
             _recorder.Retry("region", nextAttempt, reason, slot.CurrentBaud(profile.Link.BaudLadder));
         });
@@ -152,7 +158,7 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
 
     private async Task<UnitSession> OpenSessionAsync(Polly.ResiliencePipeline steps, CancellationToken cancellationToken)
     {
-        var session = await UnitSession.OpenAsync(job, slot, _recorder, _mac, steps, cancellationToken).ConfigureAwait(false);
+        var session = await UnitSession.OpenAsync(job, slot, _recorder, _mac, steps, cancellationToken, RamUploadPlan.After(_ramUploadFailures)).ConfigureAwait(false);
         _mac ??= session.Device.Identity.Mac;
         _flashId = $"0x{session.FlashId.Raw:X6}";
         _flashSize = FlashCodes.SizeName(session.FlashSize);

@@ -87,6 +87,10 @@ internal sealed class UnitRecorder(int slot, string port, ILineEventSink line, T
                     Retries++;
                     Keep(e.At, "retry.block", $"region {b.Region} block {b.Block} attempt {b.Attempt}: {b.Reason.Cause}", b.Reason.Code);
                     break;
+                case RamBlockRetried r:
+                    Retries++;
+                    Keep(e.At, "retry.ram-block", $"stub upload block {r.Block} at 0x{r.Address:X} attempt {r.Attempt}: {r.Reason.Cause}", r.Reason.Code);
+                    break;
                 case RegionVerified v:
                     Keep(e.At, "verify", $"0x{v.Address:X} md5 {v.Md5}");
                     break;

@@ -36,8 +36,10 @@ internal sealed class UnitSession : IAsyncDisposable
     public IByteLink Link => _link;
 
     public static async Task<UnitSession> OpenAsync(
-        LineJob job, Slots.SlotState slot, UnitRecorder recorder, MacAddress? expectedMac, ResiliencePipeline steps, CancellationToken cancellationToken)
+        LineJob job, Slots.SlotState slot, UnitRecorder recorder, MacAddress? expectedMac, ResiliencePipeline steps, CancellationToken cancellationToken,
+        RamUploadPlan? ramUpload = null)
     {
+        ramUpload ??= RamUploadPlan.After(0);
         var profile = job.Profile;
         IByteLink link;
         try
@@ -64,8 +66,12 @@ internal sealed class UnitSession : IAsyncDisposable
 
             int baud = slot.CurrentBaud(profile.Link.BaudLadder);
             var timeouts = profile.Retry.Timeouts;
-            var stub = device.Loader != LoaderKind.Stub && !device.Identity.SecureDownloadMode ? job.Stubs.Find(device.Chip) : null;
-            if (stub is null && device.Loader != LoaderKind.Stub)
+            var stub = device.Loader != LoaderKind.Stub && !device.Identity.SecureDownloadMode && ramUpload.UseStub ? job.Stubs.Find(device.Chip) : null;
+            if (!ramUpload.UseStub && device.Loader != LoaderKind.Stub)
+            {
+                recorder.On(new Notice(job.Time.GetUtcNow(), "rom-only", $"{ramUpload.Reason}: flashing through the ROM loader, without the stub."));
+            }
+            else if (stub is null && device.Loader != LoaderKind.Stub)
             {
                 recorder.On(new Notice(job.Time.GetUtcNow(), "no-stub", $"No flasher stub for {device.Chip.Name}: flashing through the ROM loader."));
             }
@@ -78,7 +84,11 @@ internal sealed class UnitSession : IAsyncDisposable
 
             if (stub is not null)
             {
-                await steps.WithinAsync("stub", timeouts.Stub, async ct => { await device.UploadStubAsync(stub, ct).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
+                await steps.WithinAsync("stub", timeouts.Stub, async ct =>
+                {
+                    await device.UploadStubAsync(stub, ct, ramUpload.BlockSize, profile.Retry.BlockRetries).ConfigureAwait(false);
+                    return true;
+                }, cancellationToken).ConfigureAwait(false);
             }
 
             if (!raiseFirst)

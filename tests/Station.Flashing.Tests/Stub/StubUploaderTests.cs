@@ -1,5 +1,6 @@
 using System.Text;
 using Station.Flashing.Errors;
+using Station.Flashing.Events;
 using Station.Flashing.Tests.Support;
 using Station.Protocol.Chips;
 using Station.Protocol.Commands;
@@ -72,6 +73,43 @@ public class StubUploaderTests
     }
 
     [Fact]
+    public async Task Upload_RomRejectsABlockOnce_ResendsThatBlockAndCarriesOn()
+    {
+        int rejected = 0;
+        var rom = new ScriptedRom(ChipCatalogue.Esp32);
+        rom.Override = async (command, d) =>
+        {
+            if (command.Opcode == Opcode.MemData && Sequence(command) == 1 && rejected++ == 0)
+            {
+                await d.Reply(Opcode.MemData, 0, Convert.FromHexString("01070000"));
+                return true;
+            }
+
+            if (command.Opcode != Opcode.MemEnd)
+            {
+                return false;
+            }
+
+            await d.Ok(command, LoaderKind.Esp32Rom);
+            await d.Raw(Encoding.ASCII.GetBytes("OHAI"));
+            rom.Kind = LoaderKind.Stub;
+            return true;
+        };
+        await using var device = new ScriptedDevice(rom.Handle);
+        var events = new EventLog();
+        var esp = await Connected.ToAsync(device, events);
+
+        await esp.UploadStubAsync(Program, CancellationToken.None, ramBlockSize: 0x600);
+
+        Assert.Equal(LoaderKind.Stub, esp.Loader);
+        var data = device.ReceivedList.Where(c => c.Opcode == Opcode.MemData).ToList();
+        Assert.Equal([0u, 1u, 1u, 2u, 3u, 4u, 0u], data.Select(Sequence));   // 7000 bytes in 0x600 blocks = 5, block 1 twice; then the data segment
+        Assert.All(data.Take(5), c => Assert.Equal(0x600 + 16, c.Data.Length));
+        var retried = Assert.Single(events.Of<RamBlockRetried>());
+        Assert.Equal((0x4008_0000u, 1, 1, ErrorCodes.RamUploadCorrupt), (retried.Address, retried.Block, retried.Attempt, retried.Reason.Code));
+    }
+
+    [Fact]
     public async Task Upload_NoGreeting_IsNamed()
     {
         await using var device = new ScriptedDevice(new ScriptedRom(ChipCatalogue.Esp32S3).Handle);
@@ -81,4 +119,6 @@ public class StubUploaderTests
 
         Assert.Equal(ErrorCodes.StubNoGreeting, e.Error.Code);
     }
+
+    private static uint Sequence(Command command) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(command.Data.Span[4..]);
 }
