@@ -117,6 +117,14 @@ public sealed class LoaderClient
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         while (true)
         {
+            // A device that never pauses (an application logging at full speed) keeps every read returning
+            // data, and links hand over data they hold even after cancellation: check the deadline each time round.
+            cancellationToken.ThrowIfCancellationRequested();
+            if (timer.IsCancellationRequested)
+            {
+                return null;
+            }
+
             int n;
             try
             {
