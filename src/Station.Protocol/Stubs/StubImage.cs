@@ -9,6 +9,8 @@ namespace Station.Protocol.Stubs;
 /// </summary>
 public sealed record StubImage(uint Entry, uint TextStart, byte[] Text, uint? DataStart, byte[]? Data, uint? BssStart)
 {
+    public const int MaxSegmentLength = 0x10_0000;
+
     /// <summary>Parses a stub file's text; <paramref name="source"/> names it in error messages.</summary>
     public static StubImage Parse(string json, string source)
     {
@@ -46,6 +48,22 @@ public sealed record StubImage(uint Entry, uint TextStart, byte[] Text, uint? Da
                 throw Bad(source, "'text' is empty");
             }
 
+            // The loader reads entry 0 as "do not jump": the stub would never start.
+            if (entry == 0)
+            {
+                throw Bad(source, "'entry' is 0, which tells the loader not to start the stub");
+            }
+
+            CheckSegment(source, "text", textStart, text.Length);
+            if (data is not null && dataStart is { } start)
+            {
+                CheckSegment(source, "data", start, data.Length);
+                if (start < (long)textStart + text.Length && textStart < (long)start + data.Length)
+                {
+                    throw Bad(source, $"'data' (0x{start:X8}, {data.Length} bytes) overlaps 'text' (0x{textStart:X8}, {text.Length} bytes)");
+                }
+            }
+
             return new StubImage(entry, textStart, text, dataStart, data, bssStart);
         }
     }
@@ -57,6 +75,23 @@ public sealed record StubImage(uint Entry, uint TextStart, byte[] Text, uint? Da
         if (Data is { Length: > 0 } data && DataStart is { } start)
         {
             yield return (start, data);
+        }
+    }
+
+    /// <summary>
+    /// A segment must fit RAM and the 32-bit address space. The largest RAM a stub can load into (ESP32-P4) is
+    /// 768 KiB, and every esptool stub is under 16 KiB, so 1 MiB is far beyond any real stub.
+    /// </summary>
+    private static void CheckSegment(string source, string name, uint start, int length)
+    {
+        if (length > MaxSegmentLength)
+        {
+            throw Bad(source, $"'{name}' is {length} bytes, more than any chip's RAM holds (at most {MaxSegmentLength} bytes)");
+        }
+
+        if ((long)start + length > 0x1_0000_0000)
+        {
+            throw Bad(source, $"'{name}' ({length} bytes at 0x{start:X8}) runs past the end of the 32-bit address space");
         }
     }
 
@@ -91,8 +126,9 @@ public sealed record StubImage(uint Entry, uint TextStart, byte[] Text, uint? Da
         {
             return Convert.FromBase64String(value.GetString()!);
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
         {
+            // InvalidOperationException: a \u escape for half a surrogate pair, which no string can hold.
             throw Bad(source, $"field '{name}' is not valid base64");
         }
     }
