@@ -43,6 +43,16 @@ public static class LineErrors
         : new(LedgerCode, $"the serial-number ledger: {why}",
             "Check the ledger's database connection; the unit can be flashed again and keeps its serial.");
 
+    /// <summary>
+    /// The port went away mid-unit (field failure F6: cable knocked, USB re-enumeration, power): the attempt is
+    /// interrupted, with how far it got; the same board is flashed again from the start when it comes back.
+    /// </summary>
+    public static FlashError Unplugged(FlashError gone, string step, string? writeInProgress, int regionsVerified, int regions) => gone with
+    {
+        Cause = $"{gone.Cause}, during the {step} step{(writeInProgress is null ? "" : $" (writing {writeInProgress})")}; {regionsVerified} of {regions} regions had verified",
+        Remedy = "Plug the same board back in (check the cable and hub): it is flashed again from the start. If it does not come back, set it aside as not finished.",
+    };
+
     public static FlashError NotVerified() => new(NotVerifiedCode,
         "not every region could be verified by MD5 (the ESP8266 ROM loader cannot compute it)",
         "Provide the flasher stub for this chip so every region is verified; never ship this unit unverified.") { Permanent = true };

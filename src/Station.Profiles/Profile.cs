@@ -69,6 +69,12 @@ public sealed record RetryPolicy
     /// <summary>Whole-unit attempts (each is its own record).</summary>
     public int UnitAttempts { get; init; } = 2;
 
+    /// <summary>
+    /// How long a slot waits for a port that went away mid-unit (cable knocked, USB re-enumeration, F6) to come
+    /// back; the same board (by MAC) is then flashed again from the start as the unit's next attempt.
+    /// </summary>
+    public TimeSpan ReplugWait { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Consecutive failed units after which the slot pauses and asks the operator to check the fixture or cable.</summary>
     public int SlotBreakerFailures { get; init; } = 3;
 

@@ -213,7 +213,9 @@ public static class RunCommand
                 return LineHalted;
             }
 
-            return tally.Interrupted > 0 ? 130 : tally.Failed > 0 ? UnitsFailed : ExitCodes.Success;
+            // 130 only when the operator stopped units; a unit left unfinished by a port that never came back counts as not passed.
+            return stopNew.IsCancellationRequested && tally.Interrupted > 0 ? 130
+                : tally.Failed + tally.Interrupted > 0 ? UnitsFailed : ExitCodes.Success;
         }, ct));
         return command;
     }

@@ -7,6 +7,7 @@ using Station.Flashing.Events;
 using Station.Line.Events;
 using Station.Line.Jobs;
 using Station.Line.Units;
+using Station.Protocol.Chips;
 using Station.Traceability;
 using Station.Transport.Links;
 
@@ -83,12 +84,20 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             .Build();
 
         int attempt = 0;
+        MacAddress? sameBoard = null;
         return await pipeline.ExecuteAsync(async _ =>
         {
             attempt++;
             var outcome = job.Operation == LineOperation.Qa
                 ? await new QaAttempt(job, slot, unit).RunAsync(abort).ConfigureAwait(false)
-                : await new UnitAttempt(job, slot, unit, attempt).RunAsync(abort).ConfigureAwait(false);
+                : await new UnitAttempt(job, slot, unit, attempt, sameBoard).RunAsync(abort).ConfigureAwait(false);
+            if (outcome.Unplugged && attempt < attempts && !abort.IsCancellationRequested)
+            {
+                // F6: the next attempt is the same board, matched by MAC, flashed again from the start.
+                sameBoard = await WaitForReplugAsync(outcome.Record.Mac, abort).ConfigureAwait(false);
+                outcome = outcome with { Retryable = sameBoard is not null };
+            }
+
             bool willRetry = outcome.Retryable && attempt < attempts && !abort.IsCancellationRequested;
             job.Events.On(new UnitFinished(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port, outcome.Record,
                 willRetry ? "Leave the board in place: trying it again." : Instruction(outcome.Record)));
@@ -173,6 +182,62 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// After the port went away mid-unit: waits (up to the profile's re-plug wait) until it is back and a board
+    /// answers. Returns that board's MAC when it is the unit's own board, null when another board answers or
+    /// none came back in time (the unit then stays interrupted).
+    /// </summary>
+    private async Task<MacAddress?> WaitForReplugAsync(string? mac, CancellationToken abort)
+    {
+        if (mac is null || !MacAddress.TryParse(mac, out var expected))
+        {
+            return null;
+        }
+
+        job.Events.On(new SlotWaiting(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port,
+            $"The board in slot {slot.Number} went away mid-unit: plug the same board back in; it will be flashed again from the start."));
+        long started = job.Time.GetTimestamp();
+        while (job.Time.GetElapsedTime(started) < job.Profile.Retry.ReplugWait && !abort.IsCancellationRequested)
+        {
+            IByteLink? link = null;
+            try
+            {
+                link = await slot.Fixture.OpenAsync(job.Profile.Link.InitialBaud, abort).ConfigureAwait(false);
+                string? found = await ProbeMacAsync(link, abort).ConfigureAwait(false);
+                if (found is not null)
+                {
+                    return found == mac ? expected : null;
+                }
+            }
+            catch (LinkException)
+            {
+                // Still away (not found, refused, gone again): keep waiting.
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                return null;
+            }
+            finally
+            {
+                if (link is not null)
+                {
+                    await link.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(job.PollInterval, job.Time, abort).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether a board answers on the port, and which: one quick connect and identify, nothing written.</summary>

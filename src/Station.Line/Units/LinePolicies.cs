@@ -22,7 +22,7 @@ internal static class LinePolicies
             {
                 MaxRetryAttempts = Math.Max(1, policy.ConnectAttempts - 1),
                 Delay = TimeSpan.Zero,
-                ShouldHandle = new PredicateBuilder().Handle<FlashException>(e => !e.Error.Permanent),
+                ShouldHandle = new PredicateBuilder().Handle<FlashException>(e => !e.Error.Permanent && e.Error.Code != ErrorCodes.PortGone),
                 OnRetry = args =>
                 {
                     if (args.Outcome.Exception is FlashException e)
@@ -38,7 +38,8 @@ internal static class LinePolicies
     /// <summary>
     /// Region attempts: a failed region is written again from its start after <paramref name="onRetry"/>
     /// has closed the session and stepped the baud ladder down. An MD5 mismatch is re-written once only
-    /// (field failure F4: a second mismatch fails the unit with both digests in its record).
+    /// (field failure F4: a second mismatch fails the unit with both digests in its record). A port that went
+    /// away is not retried here: the attempt ends interrupted and the slot waits for the board to come back (F6).
     /// </summary>
     public static ResiliencePipeline Region(RetryPolicy policy, TimeProvider time, Func<FlashError, int, ValueTask> onRetry)
     {
@@ -49,7 +50,7 @@ internal static class LinePolicies
                 MaxRetryAttempts = Math.Max(1, policy.RegionRetries),
                 Delay = TimeSpan.Zero,
                 ShouldHandle = new PredicateBuilder().Handle<FlashException>(e =>
-                    !e.Error.Permanent && (e.Error.Code != ErrorCodes.VerifyMd5Mismatch || ++mismatches <= 1)),
+                    !e.Error.Permanent && e.Error.Code != ErrorCodes.PortGone && (e.Error.Code != ErrorCodes.VerifyMd5Mismatch || ++mismatches <= 1)),
                 OnRetry = args => args.Outcome.Exception is FlashException e ? onRetry(e.Error, args.AttemptNumber + 2) : ValueTask.CompletedTask,
             })
             .Build();

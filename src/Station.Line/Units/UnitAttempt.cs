@@ -12,20 +12,21 @@ using Station.Traceability;
 
 namespace Station.Line.Units;
 
-/// <summary>The record of one attempt and whether another attempt could help.</summary>
-internal sealed record AttemptOutcome(UnitRecord Record, bool Retryable);
+/// <summary>The record of one attempt, whether another attempt could help, and whether the port went away mid-unit.</summary>
+internal sealed record AttemptOutcome(UnitRecord Record, bool Retryable, bool Unplugged = false);
 
 /// <summary>
 /// One attempt at one unit: connect and identify, write and verify every region (a failed region is
 /// written again after reconnecting one rung down the baud ladder), restart into the app, check its
 /// boot log, and write the record durably. Never PASSes a unit whose every region did not verify.
 /// </summary>
-internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int attempt)
+/// <param name="expectedMac">The board an earlier attempt at this unit met (after a re-plug), or null for a new unit.</param>
+internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int attempt, MacAddress? expectedMac = null)
 {
     private readonly UnitRecorder _recorder = new(slot.Number, slot.Fixture.Port, job.Events, job.Time);
     private readonly Dictionary<int, RegionRecord> _regions = [];
     private UnitSession? _session;
-    private MacAddress? _mac;
+    private MacAddress? _mac = expectedMac;
     private string? _flashId;
     private string? _flashSize;
     private BootCheckRecord? _bootCheck;
@@ -43,6 +44,11 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
         {
             await FlashAsync(abort).ConfigureAwait(false);
             result = UnitResult.Pass;
+        }
+        catch (FlashException e) when (e.Error.Code == ErrorCodes.PortGone)
+        {
+            result = UnitResult.Interrupted;
+            error = LineErrors.Unplugged(e.Error, _recorder.CurrentStep, _recorder.WriteInProgress, _regions.Values.Count(r => r.Verified), Regions.Count);
         }
         catch (FlashException e)
         {
@@ -78,7 +84,8 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
         (result, error) = await RecordInLedgerAsync(recordId, result, error).ConfigureAwait(false);
         var record = BuildRecord(recordId, started, result, error);
         await job.Records.WriteAsync(record, CancellationToken.None).ConfigureAwait(false);
-        return new AttemptOutcome(record, result == UnitResult.Fail && error is { Permanent: false });
+        bool unplugged = error?.Code == ErrorCodes.PortGone;
+        return new AttemptOutcome(record, unplugged || (result == UnitResult.Fail && error is { Permanent: false }), unplugged);
     }
 
     private async Task FlashAsync(CancellationToken cancellationToken)

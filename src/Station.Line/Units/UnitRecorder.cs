@@ -16,6 +16,7 @@ internal sealed class UnitRecorder(int slot, string port, ILineEventSink line, T
     private readonly List<RecordedEvent> _events = [];
     private readonly Dictionary<string, double> _stepSeconds = [];
     private readonly Dictionary<FlashStep, long> _stepStarts = [];
+    private readonly Dictionary<int, uint> _regionAddresses = [];
 
     public DeviceIdentity? Identity { get; private set; }
 
@@ -25,6 +26,9 @@ internal sealed class UnitRecorder(int slot, string port, ILineEventSink line, T
     public string CurrentStep { get; private set; } = "connect";
 
     public int Retries { get; private set; }
+
+    /// <summary>The write in progress when the attempt ended, for "how far it got": e.g. "0x10000 at 45 %"; null when none.</summary>
+    public string? WriteInProgress { get; private set; }
 
     public IReadOnlyList<RecordedEvent> Events
     {
@@ -72,6 +76,16 @@ internal sealed class UnitRecorder(int slot, string port, ILineEventSink line, T
                     break;
                 case DeviceIdentified d:
                     Identity = d.Identity;
+                    break;
+                case RegionStarted r:
+                    _regionAddresses[r.Region] = r.Address;
+                    WriteInProgress = $"0x{r.Address:X} at 0 %";
+                    break;
+                case WriteProgress p when p.WireBytesTotal > 0:
+                    WriteInProgress = $"0x{_regionAddresses.GetValueOrDefault(p.Region):X} at {100L * p.WireBytesSent / p.WireBytesTotal} %";
+                    break;
+                case RegionWritten:
+                    WriteInProgress = null;
                     break;
                 case ConnectAttempted c:
                     Keep(e.At, "connect.attempt", $"attempt {c.Attempt} ({c.ResetStrategy ?? "no reset"}): {c.BootLogSummary}");

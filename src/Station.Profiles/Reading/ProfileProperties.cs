@@ -18,7 +18,7 @@ internal static class ProfileProperties
     public static readonly FrozenSet<string> Link = Set("initialBaud", "baudLadder");
 
     public static readonly FrozenSet<string> Retry = Set(
-        "connectAttempts", "resetStrategies", "blockRetries", "regionRetries", "unitAttempts", "slotBreaker", "timeouts");
+        "connectAttempts", "resetStrategies", "blockRetries", "regionRetries", "unitAttempts", "replugWaitSeconds", "slotBreaker", "timeouts");
 
     public static readonly FrozenSet<string> SlotBreaker = Set("consecutiveFailures", "pauseSeconds");
 

@@ -25,6 +25,7 @@ internal static class RetryReader
             BlockRetries = retry.Optional("blockRetries")?.AsInt(min: 0) ?? defaults.BlockRetries,
             RegionRetries = retry.Optional("regionRetries")?.AsInt(min: 0) ?? defaults.RegionRetries,
             UnitAttempts = retry.Optional("unitAttempts")?.AsInt(min: 1) ?? defaults.UnitAttempts,
+            ReplugWait = retry.Optional("replugWaitSeconds")?.AsSeconds() ?? defaults.ReplugWait,
             SlotBreakerFailures = breakerFailures,
             SlotBreakerPause = breakerPause,
             Timeouts = ReadTimeouts(retry.Optional("timeouts"), defaults.Timeouts),
