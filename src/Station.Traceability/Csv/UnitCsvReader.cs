@@ -50,7 +50,7 @@ public static class UnitCsvReader
         }
         catch (CsvHelperException e)
         {
-            throw new RecordFileException(path, $"row {e.Context?.Parser?.Row} cannot be read: {e.Message.Split('\n')[0].Trim()}", e);
+            throw new RecordFileException(path, CsvReadFailure.Describe(e), e);
         }
     }
 }
