@@ -42,7 +42,7 @@ public sealed class StubCatalogueFuzzTests : IDisposable
     [Fact]
     public async Task Find_RealStubWithDamagedBytes_IsAStubOrStubInvalid()
     {
-        byte[] original = await File.ReadAllBytesAsync(Path.Combine(StubFiles.RepositoryRoot(), "stubs", "esp32.json"));
+        byte[] original = await File.ReadAllBytesAsync(Path.Combine(StubFiles.Directory, "esp32.json"));
 
         await FuzzCases.RunAsync(6001, 300, random => Damage(random, original), bytes =>
         {
