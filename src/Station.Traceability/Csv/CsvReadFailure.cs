@@ -28,7 +28,20 @@ internal static class CsvReadFailure
     {
         string? column = t.MemberMapData?.Names.FirstOrDefault();
         int index = column is null || e.Context?.Reader?.HeaderRecord is not { } header ? -1 : Array.IndexOf(header, column);
-        return index >= 0 && e.Context?.Parser?.Record is { } record && index < record.Length ? record[index] : t.Text;
+        if (index < 0 || e.Context?.Parser is not { } parser || index >= parser.Count)
+        {
+            return t.Text;
+        }
+
+        // Only this cell: the parser reads cells lazily, and another bad cell in the row would throw here.
+        try
+        {
+            return parser.Record![index];
+        }
+        catch (CsvHelperException)
+        {
+            return t.Text;
+        }
     }
 
     /// <summary>The parser stands at the row's last line; a quoted cell with line breaks started the row earlier.</summary>

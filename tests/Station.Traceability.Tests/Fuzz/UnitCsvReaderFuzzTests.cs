@@ -83,6 +83,18 @@ public sealed partial class UnitCsvReaderFuzzTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_WrongCellBeforeAStrayQuote_NamesTheWrongCell()
+    {
+        // Found by fuzzing: describing the first failure must not read the row's other cells, which throw again.
+        string row = WithCell(WithCell(Row(1), "slot", "abc"), "port", "/dev/tty\"USB0");
+        await File.WriteAllTextAsync(FilePath, Header + row);
+
+        var e = await Assert.ThrowsAsync<RecordFileException>(() => UnitCsvReader.ReadAsync(FilePath, CancellationToken.None));
+
+        Assert.Equal($"{FilePath}: line 2, column 'slot': 'abc' is not a whole number", e.Message);
+    }
+
+    [Fact]
     public async Task ReadAsync_StrayQuoteInACell_SaysSoAtItsLine()
     {
         await File.WriteAllTextAsync(FilePath, Header + Row(1) + WithCell(Row(2), "operator", "al\"ice"));
