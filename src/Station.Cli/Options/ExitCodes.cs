@@ -70,6 +70,9 @@ public static class ExitCodes
         [ErrorCodes.RegionsOverlap] = 73,
         [ErrorCodes.ImageTooLarge] = 74,
         [ErrorCodes.FlashSettingsInvalid] = 75,
+
+        [ErrorCodes.Brownout] = 90,
+        [ErrorCodes.DeviceRestarted] = 91,
     };
 
     public static int For(FlashError error) => ByErrorCode.TryGetValue(error.Code, out int code) ? code : Unexpected;

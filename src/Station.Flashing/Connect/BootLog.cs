@@ -11,6 +11,17 @@ public sealed partial record BootLog(string Text)
 {
     public static readonly BootLog Empty = new(string.Empty);
 
+    /// <summary>The ESP32-family reset cause of a brownout (<c>rst:0xf</c>).</summary>
+    public const string BrownoutCause = "0xf";
+
+    /// <summary>
+    /// The reset cause from a ROM banner: <c>0xf</c> from ESP32-family <c>rst:0xf (…)</c>, <c>1</c> from the
+    /// ESP8266's <c>rst cause:1</c>; null when no banner was seen.
+    /// </summary>
+    public string? ResetCause => ResetPattern().Match(Text) is { Success: true } m
+        ? (m.Groups["esp32"].Success ? m.Groups["esp32"].Value.ToLowerInvariant() : m.Groups["esp8266"].Value)
+        : null;
+
     /// <summary>The strapping value from <c>boot:0x..</c>, or null when no banner was seen.</summary>
     public string? BootMode => BootPattern().Match(Text) is { Success: true } m ? m.Groups[1].Value : null;
 
@@ -31,6 +42,9 @@ public sealed partial record BootLog(string Text)
         { ShowsCrash: true } => $"{Text.Length} bytes of output with a crash report",
         _ => $"{Text.Length} bytes of other output",
     };
+
+    [GeneratedRegex(@"rst:(?<esp32>0x[0-9a-fA-F]+)|rst cause:(?<esp8266>\d+)")]
+    private static partial Regex ResetPattern();
 
     [GeneratedRegex(@"boot:(0x[0-9a-fA-F]+)([\s\S]*?waiting for download)?")]
     private static partial Regex BootPattern();

@@ -6,6 +6,7 @@ public static class ErrorCodes
     public const string AddressUnaligned = "E-ADDRESS-UNALIGNED";
     public const string BaudNoResponse = "E-BAUD-NO-RESPONSE";
     public const string BaudUnsupported = "E-BAUD-UNSUPPORTED";
+    public const string Brownout = "E-BROWNOUT";
     public const string ChipMismatch = "E-CHIP-MISMATCH";
     public const string ChipUnknown = "E-CHIP-UNKNOWN";
     public const string ConnectNoData = "E-CONNECT-NO-DATA";
@@ -14,6 +15,7 @@ public static class ErrorCodes
     public const string ConnectWrongBootMode = "E-CONNECT-WRONG-BOOT-MODE";
     public const string Deflate = "E-DEFLATE";
     public const string DeviceRejected = "E-DEVICE-REJECTED";
+    public const string DeviceRestarted = "E-DEVICE-RESTARTED";
     public const string EfuseBurnFailed = "E-EFUSE-BURN-FAILED";
     public const string EfuseConflict = "E-EFUSE-CONFLICT";
     public const string EfuseProtected = "E-EFUSE-PROTECTED";
@@ -52,6 +54,7 @@ public static class ErrorCodes
         AddressUnaligned,
         BaudNoResponse,
         BaudUnsupported,
+        Brownout,
         ChipMismatch,
         ChipUnknown,
         ConnectNoData,
@@ -60,6 +63,7 @@ public static class ErrorCodes
         ConnectWrongBootMode,
         Deflate,
         DeviceRejected,
+        DeviceRestarted,
         EfuseBurnFailed,
         EfuseConflict,
         EfuseProtected,

@@ -1,3 +1,4 @@
+using Station.Flashing.Connect;
 using Station.Protocol.Commands;
 using Station.Protocol.Status;
 using Station.Transport.Links;
@@ -90,6 +91,17 @@ public static class FlashErrors
             ? $"the reply to '{op.Describe()}' stopped mid-packet after {timeout.TotalSeconds:0.###} s"
             : $"no reply to '{op.Describe()}' within {timeout.TotalSeconds:0.###} s",
         "Re-seat the board and cable; if it repeats at high baud, lower the baud rate.");
+
+    /// <summary>No reply because the chip restarted mid-command: its ROM banner (<c>rst:…</c>) arrived instead.</summary>
+    public static FlashError Restarted(Opcode op, string resetCause) => resetCause == BootLog.BrownoutCause
+        ? new FlashError(ErrorCodes.Brownout,
+            $"the board restarted during '{op.Describe()}' with reset cause {resetCause} (brownout): its supply voltage dipped",
+            "Check the slot's power: a powered USB hub, a short thick cable, the fixture's supply; a capacitor across 3.3 V helps on weak boards. Then retry the board.")
+            .With("reset_cause", resetCause)
+        : new FlashError(ErrorCodes.DeviceRestarted,
+            $"the board restarted during '{op.Describe()}' (reset cause {resetCause})",
+            "Check that nothing pulls EN (reset) in the fixture and that the board's supply is steady; then retry the board.")
+            .With("reset_cause", resetCause);
 
     public static FlashError Device(Opcode op, DeviceError error)
     {

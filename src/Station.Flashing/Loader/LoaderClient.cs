@@ -1,4 +1,5 @@
 using System.Buffers;
+using Station.Flashing.Connect;
 using Station.Flashing.Errors;
 using Station.Protocol;
 using Station.Protocol.Commands;
@@ -85,6 +86,7 @@ public sealed class LoaderClient
     public async Task<Response> ReadResponseAsync(Opcode op, TimeSpan timeout, CancellationToken cancellationToken)
     {
         long deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        long noiseBefore = _decoder.NoiseCount;
         for (int i = 0; i < MaxFramesPerReply; i++)
         {
             var remaining = TimeSpan.FromSeconds((double)(deadline - _time.GetTimestamp()) / _time.TimestampFrequency);
@@ -93,7 +95,7 @@ public sealed class LoaderClient
                 : null;
             if (frame is null)
             {
-                throw new FlashException(FlashErrors.Timeout(op, timeout, _decoder.InFrame || CorruptFrames > 0));
+                throw new FlashException(RestartSince(op, noiseBefore) ?? FlashErrors.Timeout(op, timeout, _decoder.InFrame || CorruptFrames > 0));
             }
 
             if (Response.TryParse(frame, out var response) && response.Opcode == op)
@@ -215,6 +217,23 @@ public sealed class LoaderClient
         }
 
         return new Reply(response.Value, response.Data[..Math.Min(resultLength, response.Data.Length)]);
+    }
+
+    /// <summary>
+    /// A reply that never came because the chip restarted (a brownout, a glitch on EN): its ROM banner is in the
+    /// text received outside frames since <paramref name="noiseBefore"/>.
+    /// </summary>
+    private FlashError? RestartSince(Opcode op, long noiseBefore)
+    {
+        long fresh = _decoder.NoiseCount - noiseBefore;
+        if (fresh <= 0)
+        {
+            return null;
+        }
+
+        byte[] noise = _decoder.Noise();
+        var text = BootLog.FromBytes(noise.AsSpan(noise.Length - (int)Math.Min(fresh, noise.Length)));
+        return text.ResetCause is { } cause ? FlashErrors.Restarted(op, cause) : null;
     }
 
     private bool TryDecodeBuffered(out byte[]? frame)

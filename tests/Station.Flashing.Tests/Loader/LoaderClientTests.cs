@@ -61,6 +61,45 @@ public class LoaderClientTests
         Assert.Equal("no reply to 'compute flash MD5' within 0.1 s", e.Error.Cause);
     }
 
+    [Theory]
+    [InlineData("\r\nets Jun  8 2016 00:22:57\r\n\r\nrst:0xf (RTCWDT_BROWN_OUT_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n", "E-BROWNOUT", "0xf")]
+    [InlineData("ESP-ROM:esp32c3-api1-20210207\r\nBuild:Feb  7 2021\r\nrst:0xf (BROWNOUT_RST),boot:0xc (SPI_FAST_FLASH_BOOT)\r\n", "E-BROWNOUT", "0xf")]
+    [InlineData("\r\nets Jun  8 2016 00:22:57\r\n\r\nrst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n", "E-DEVICE-RESTARTED", "0x1")]
+    [InlineData("\r\n ets Jan  8 2013,rst cause:2, boot mode:(3,6)\r\n", "E-DEVICE-RESTARTED", "2")]
+    public async Task Execute_BannerInsteadOfTheReply_NamesTheRestartAndItsCause(string banner, string code, string cause)
+    {
+        await using var device = new ScriptedDevice((_, d) => d.Wire(System.Text.Encoding.ASCII.GetBytes(banner)));
+        var client = new LoaderClient(device.Host, TimeProvider.System);
+
+        var e = await Assert.ThrowsAsync<FlashException>(() => client.ExecuteAsync(Requests.FlashData(3, new byte[16]), 0, TimeSpan.FromMilliseconds(300), CancellationToken.None));
+
+        Assert.Equal(code, e.Error.Code);
+        Assert.Equal(cause, e.Error.Details["reset_cause"]);
+        Assert.Contains("restarted during", e.Error.Cause, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_BannerBeforeTheCommand_IsNotBlamedOnIt()
+    {
+        // Boot text left over from the connect is old news: a later timeout is a plain timeout.
+        bool first = true;
+        await using var device = new ScriptedDevice(async (command, d) =>
+        {
+            if (first)
+            {
+                first = false;
+                await d.Wire("rst:0xf (RTCWDT_BROWN_OUT_RESET),boot:0x13\r\n"u8.ToArray());
+                await d.Ok(command, LoaderKind.Esp32Rom);
+            }
+        });
+        var client = new LoaderClient(device.Host, TimeProvider.System);
+        await client.ExecuteAsync(Requests.ReadReg(0), 0, TimeSpan.FromSeconds(2), CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<FlashException>(() => client.ExecuteAsync(Requests.ReadReg(0), 0, TimeSpan.FromMilliseconds(200), CancellationToken.None));
+
+        Assert.Equal(ErrorCodes.Timeout, e.Error.Code);
+    }
+
     [Fact]
     public async Task SendFrame_EscapesPayload()
     {
