@@ -5,14 +5,20 @@ namespace Station.Transport.Tcp;
 
 /// <summary>
 /// A raw TCP byte stream (<c>socket://host:port</c>). There are no modem lines and no baud on the
-/// wire, so reset sequences cannot reach the device and the baud is only remembered.
+/// wire, so reset sequences cannot reach the device and the baud is only remembered. A network serial
+/// server (ser2net) whose port another client holds answers <c>Port already in use</c> and closes: that
+/// close is reported as a busy port, not as a device that went away.
 /// </summary>
 public sealed class TcpLink : IByteLink
 {
     public const string Scheme = "socket://";
 
     private readonly Socket _socket;
+    private static readonly byte[] InUseAnswer = "Port already in use"u8.ToArray();
+
     private readonly byte[] _drain = new byte[4096];
+    private readonly byte[] _opening = new byte[InUseAnswer.Length];
+    private int _openingLength;
 
     private TcpLink(Socket socket, string name, int baud)
     {
@@ -87,7 +93,13 @@ public sealed class TcpLink : IByteLink
             throw Gone(e);
         }
 
-        return n > 0 ? n : throw Gone(null);
+        if (n == 0)
+        {
+            throw Gone(null);
+        }
+
+        KeepOpening(buffer.Span[..n]);
+        return n;
     }
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -125,7 +137,8 @@ public sealed class TcpLink : IByteLink
         {
             while (_socket.Available > 0)
             {
-                _socket.Receive(_drain, Math.Min(_drain.Length, _socket.Available), SocketFlags.None);
+                int n = _socket.Receive(_drain, Math.Min(_drain.Length, _socket.Available), SocketFlags.None);
+                KeepOpening(_drain.AsSpan(0, n));
             }
         }
         catch (SocketException e)
@@ -159,6 +172,19 @@ public sealed class TcpLink : IByteLink
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Keeps the first bytes the server sent: enough to recognise its in-use answer.</summary>
+    private void KeepOpening(ReadOnlySpan<byte> received)
+    {
+        int n = Math.Min(received.Length, _opening.Length - _openingLength);
+        received[..n].CopyTo(_opening.AsSpan(_openingLength));
+        _openingLength += n;
+    }
+
     private LinkException Gone(Exception? inner) =>
-        new(LinkFailure.Gone, Name, $"{Name} closed the connection.", inner);
+        _openingLength == _opening.Length && _opening.AsSpan().SequenceEqual(InUseAnswer)
+            ? new(LinkFailure.Busy, Name, $"{Name} answered 'Port already in use' and closed the connection.", inner)
+            {
+                Holder = "another client of the network serial server",
+            }
+            : new(LinkFailure.Gone, Name, $"{Name} closed the connection.", inner);
 }

@@ -47,6 +47,34 @@ public sealed class TcpLinkTests
     }
 
     [Theory]
+    [InlineData("Port already in use\r\n", LinkFailure.Busy)]
+    [InlineData("Port already in use", LinkFailure.Busy)]
+    [InlineData("ets Jun  8 2016 00:22:57\r\n", LinkFailure.Gone)]
+    [InlineData("Port already", LinkFailure.Gone)]
+    public async Task ReadAsync_ServerAnswersAndCloses_InUseAnswerIsBusyAnythingElseIsGone(string answer, LinkFailure expected)
+    {
+        // ser2net's answer when another client has its port: the station must say "busy", not "unplugged".
+        using var cts = Deadline();
+        using var listener = Listen(out string url);
+        var accepted = listener.AcceptSocketAsync(cts.Token).AsTask();
+        await using var host = await TcpLink.ConnectAsync(url, 115200, cts.Token);
+        var device = TcpLink.FromAccepted(await accepted, "device");
+        await device.WriteAsync(Encoding.ASCII.GetBytes(answer), cts.Token);
+        await device.DisposeAsync();
+
+        var e = await Assert.ThrowsAsync<LinkException>(async () =>
+        {
+            while (true)
+            {
+                await host.ReadAsync(new byte[4], cts.Token);
+            }
+        });
+
+        Assert.Equal(expected, e.Failure);
+        Assert.Equal(expected == LinkFailure.Busy ? "another client of the network serial server" : null, e.Holder);
+    }
+
+    [Theory]
     [InlineData("tcp://127.0.0.1:3333")]
     [InlineData("socket://127.0.0.1")]
     [InlineData("socket://127.0.0.1:0")]
