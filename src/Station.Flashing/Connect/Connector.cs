@@ -40,27 +40,31 @@ public sealed class Connector(LoaderClient client, TimeProvider time, IFlashEven
                 await strategy.ResetAsync(link, time, cancellationToken).ConfigureAwait(false);
             }
 
-            var log = BootLog.FromBytes(await client.CollectTextAsync(options.BootLogQuiet, options.BootLogMax, cancellationToken).ConfigureAwait(false));
-            logs.Add(log);
+            var seen = new List<byte>(await client.CollectTextAsync(options.BootLogStart, options.BootLogQuiet, options.BootLogMax, cancellationToken).ConfigureAwait(false));
+            var log = BootLog.FromBytes(seen.ToArray());
             events.On(new ConnectAttempted(time.GetUtcNow(), attempt, strategy?.Name, log.Summary));
 
             for (int t = 0; t < options.SyncTriesPerAttempt; t++)
             {
-                if (await TrySyncAsync(cancellationToken).ConfigureAwait(false) is { } stubRunning)
+                if (await TrySyncAsync(seen, cancellationToken).ConfigureAwait(false) is { } stubRunning)
                 {
                     return new ConnectResult(attempt, strategy?.Name, stubRunning, log);
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
             }
+
+            // Text that came while syncing (a slow banner, an app's log) counts for the diagnosis too.
+            logs.Add(BootLog.FromBytes(seen.ToArray()));
         }
 
         throw new FlashException(Diagnose(link.Name, logs));
     }
 
-    /// <summary>One SYNC; returns whether the stub answered, or null when nothing valid came back.</summary>
-    private async Task<bool?> TrySyncAsync(CancellationToken cancellationToken)
+    /// <summary>One SYNC; returns whether the stub answered, or null when nothing valid came back. Text outside frames goes to <paramref name="seen"/>.</summary>
+    private async Task<bool?> TrySyncAsync(List<byte> seen, CancellationToken cancellationToken)
     {
+        seen.AddRange(client.TakeUnframedInput());
         await client.DiscardInputAsync(cancellationToken).ConfigureAwait(false);
         await client.SendAsync(Requests.Sync(), cancellationToken).ConfigureAwait(false);
         Reply first;
@@ -71,6 +75,7 @@ public sealed class Connector(LoaderClient client, TimeProvider time, IFlashEven
         }
         catch (FlashException)
         {
+            seen.AddRange(client.TakeUnframedInput());
             return null;
         }
 
@@ -91,6 +96,22 @@ public sealed class Connector(LoaderClient client, TimeProvider time, IFlashEven
 
         return allZero;
     }
+
+    /// <summary>
+    /// Of two failed connects on one link, the one that says more: a banner read once (wrong boot mode, download
+    /// mode without a reply) outranks later attempts that saw nothing because no reset reached the chip. A later
+    /// failure that is not a connect diagnosis (the port went away) always stands.
+    /// </summary>
+    public static FlashError MoreTelling(FlashError? earlier, FlashError later) =>
+        earlier is not null && Rank(later.Code) > 0 && Rank(earlier.Code) > Rank(later.Code) ? earlier : later;
+
+    private static int Rank(string code) => code switch
+    {
+        ErrorCodes.ConnectNoData => 1,
+        ErrorCodes.ConnectNoSync => 2,
+        ErrorCodes.ConnectWrongBootMode or ErrorCodes.ConnectNoSyncReply => 3,
+        _ => 0,
+    };
 
     private static FlashError Diagnose(string port, List<BootLog> logs)
     {

@@ -146,8 +146,12 @@ public sealed class LoaderClient
         }
     }
 
-    /// <summary>Reads whatever arrives until the line is quiet (used to capture the boot log after a reset).</summary>
-    public async Task<byte[]> CollectTextAsync(TimeSpan quiet, TimeSpan max, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads whatever arrives until the line is quiet (used to capture the boot log after a reset). The first byte
+    /// may take up to <paramref name="start"/>: a chip still coming out of reset (or a link still opening) may take
+    /// longer than the quiet gap to start talking, and its banner is what tells the boot mode.
+    /// </summary>
+    public async Task<byte[]> CollectTextAsync(TimeSpan start, TimeSpan quiet, TimeSpan max, CancellationToken cancellationToken)
     {
         var text = new List<byte>();
         long end = _time.GetTimestamp() + (long)(max.TotalSeconds * _time.TimestampFrequency);
@@ -159,7 +163,8 @@ public sealed class LoaderClient
                 break;
             }
 
-            using var timer = new CancellationTokenSource(left < quiet ? left : quiet, _time);
+            var gap = text.Count == 0 ? start : quiet;
+            using var timer = new CancellationTokenSource(left < gap ? left : gap, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
             try
             {

@@ -121,6 +121,7 @@ internal sealed class UnitSession : IAsyncDisposable
     {
         var strategies = job.ResetStrategies;
         int attempt = 0;
+        FlashError? telling = null;
         try
         {
             return await LinePolicies.Connect(job.Profile.Retry, job.Time, recorder).ExecuteAsync(async ct =>
@@ -130,8 +131,21 @@ internal sealed class UnitSession : IAsyncDisposable
                     Attempts = 1,
                     ResetStrategies = strategies.Count > 0 ? [strategies[attempt++ % strategies.Count]] : null,
                 };
-                return await EspDevice.ConnectAsync(link, options, job.Time, recorder, ct).ConfigureAwait(false);
+                try
+                {
+                    return await EspDevice.ConnectAsync(link, options, job.Time, recorder, ct).ConfigureAwait(false);
+                }
+                catch (FlashException e)
+                {
+                    telling = Connector.MoreTelling(telling, e.Error);
+                    throw;
+                }
             }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FlashException e) when (telling is not null && !ReferenceEquals(Connector.MoreTelling(telling, e.Error), e.Error))
+        {
+            // Without modem lines (TCP) only the first attempt sees a banner: its diagnosis is the one that names the cause.
+            throw new FlashException(telling, e);
         }
         catch (Polly.Timeout.TimeoutRejectedException e)
         {

@@ -110,6 +110,58 @@ public class ConnectorTests
     }
 
     [Fact]
+    public async Task Connect_BannerLaterThanTheQuietGap_IsStillRead()
+    {
+        // A link without modem lines (TCP to a network serial server): the banner comes when the chip is ready, not on a reset of ours.
+        var noReset = Quick with { ResetStrategies = [] };
+        await using var device = new ScriptedDevice((_, _) => Task.CompletedTask);
+        var banner = Task.Run(async () =>
+        {
+            await Task.Delay(200);
+            await device.Text("ets Jun  8 2016 00:22:57\r\n\r\nrst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n");
+        });
+
+        var e = await Assert.ThrowsAsync<FlashException>(() =>
+            new Connector(new LoaderClient(device.Host, TimeProvider.System), TimeProvider.System, new EventLog()).ConnectAsync(noReset, CancellationToken.None));
+        await banner;
+
+        Assert.Equal(ErrorCodes.ConnectWrongBootMode, e.Error.Code);
+    }
+
+    [Fact]
+    public async Task Connect_AppOutputFloodsBeforeTheBanner_TheBannerStillNamesTheDeadTxPath()
+    {
+        // F9: 12 KiB of a fresh board's firmware log, then the ROM in download mode, then silence.
+        string flood = string.Concat(Enumerable.Repeat("I (1234) app: sensor reading 0123456789 abcdefghij\r\n", 240));
+        await using var device = new ScriptedDevice(
+            (_, _) => Task.CompletedTask,
+            onLines: (lines, d) =>
+            {
+                if (!lines.Dtr && !lines.Rts)
+                {
+                    d.Text(flood + "rst:0x1 (POWERON_RESET),boot:0x3 (DOWNLOAD_BOOT(UART0/UART1/SDIO_REI_REO_V2))\r\nwaiting for download\r\n").Wait();
+                }
+            });
+
+        var e = await Assert.ThrowsAsync<FlashException>(() =>
+            new Connector(new LoaderClient(device.Host, TimeProvider.System), TimeProvider.System, new EventLog()).ConnectAsync(Quick, CancellationToken.None));
+
+        Assert.Equal(ErrorCodes.ConnectNoSyncReply, e.Error.Code);
+    }
+
+    [Theory]
+    [InlineData(ErrorCodes.ConnectWrongBootMode, ErrorCodes.ConnectNoData, ErrorCodes.ConnectWrongBootMode)]
+    [InlineData(ErrorCodes.ConnectNoSyncReply, ErrorCodes.ConnectNoSync, ErrorCodes.ConnectNoSyncReply)]
+    [InlineData(ErrorCodes.ConnectNoData, ErrorCodes.ConnectNoSync, ErrorCodes.ConnectNoSync)]
+    [InlineData(ErrorCodes.ConnectWrongBootMode, ErrorCodes.PortGone, ErrorCodes.PortGone)]
+    public void MoreTelling_OfTwoFailedConnects_KeepsTheOneThatNamesTheCause(string earlier, string later, string expected)
+    {
+        var kept = Connector.MoreTelling(new FlashError(earlier, "earlier", ""), new FlashError(later, "later", ""));
+
+        Assert.Equal(expected, kept.Code);
+    }
+
+    [Fact]
     public void BootLog_Summaries_NameWhatWasSeen()
     {
         Assert.Equal("download mode (boot:0x3)", new BootLog("boot:0x3 (DOWNLOAD)\r\nwaiting for download").Summary);
