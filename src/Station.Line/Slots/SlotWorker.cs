@@ -20,6 +20,9 @@ namespace Station.Line.Slots;
 /// </summary>
 internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counter, JobTally tally, LineHalt halt)
 {
+    /// <summary>What a probe of the port (while waiting for it) saw go wrong; the next attempt records it.</summary>
+    private FlashError? _seenWhileWaiting;
+
     public async Task RunAsync(CancellationToken abortUnits)
     {
         var stopNewUnits = halt.StopNewUnits;
@@ -64,14 +67,22 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             counter.Exhausted ? "the job's units are done" : halt.Cause is { } cause ? $"the line halted: {cause.Code}" : "the station is stopping"));
     }
 
-    /// <summary>Unit attempts (Polly): a failed attempt that another attempt could cure is tried again, each with its own record.</summary>
+    /// <summary>How many times one unit may wait for its port to be released by another program.</summary>
+    private const int BusyWaitsPerUnit = 3;
+
+    /// <summary>
+    /// Unit attempts (Polly): a failed attempt that another attempt could cure is tried again, each with its own record.
+    /// An attempt that found the port held by another program never reached the board: it is recorded, but does not
+    /// spend one of the profile's unit attempts.
+    /// </summary>
     private async Task<AttemptOutcome> RunUnitAsync(int unit, CancellationToken abort)
     {
         int attempts = Math.Max(1, job.Profile.Retry.UnitAttempts);
+        int retries = attempts - 1 + BusyWaitsPerUnit;
         var pipeline = new ResiliencePipelineBuilder<AttemptOutcome> { TimeProvider = job.Time }
-            .AddRetryWhen(attempts - 1, new RetryStrategyOptions<AttemptOutcome>
+            .AddRetryWhen(retries, new RetryStrategyOptions<AttemptOutcome>
             {
-                MaxRetryAttempts = Math.Max(1, attempts - 1),
+                MaxRetryAttempts = retries,
                 Delay = TimeSpan.Zero,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Retryable: true } && !abort.IsCancellationRequested),
                 OnRetry = args =>
@@ -84,21 +95,36 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             .Build();
 
         int attempt = 0;
+        int spent = 0;
+        int busyWaits = 0;
         MacAddress? sameBoard = null;
         return await pipeline.ExecuteAsync(async _ =>
         {
             attempt++;
             var outcome = job.Operation == LineOperation.Qa
                 ? await new QaAttempt(job, slot, unit).RunAsync(abort).ConfigureAwait(false)
-                : await new UnitAttempt(job, slot, unit, attempt, sameBoard).RunAsync(abort).ConfigureAwait(false);
-            if (outcome.Unplugged && attempt < attempts && !abort.IsCancellationRequested)
+                : await new UnitAttempt(job, slot, unit, attempt, sameBoard, TakeSeenWhileWaiting()).RunAsync(abort).ConfigureAwait(false);
+            bool busy = outcome.Record.ErrorCode == ErrorCodes.PortBusy && outcome.Record.Mac is null;
+            spent += busy ? 0 : 1;
+            bool left = spent < attempts;
+            if (outcome.Unplugged && !abort.IsCancellationRequested)
             {
-                // F6: the next attempt is the same board, matched by MAC, flashed again from the start.
-                sameBoard = await WaitForReplugAsync(outcome.Record.Mac, abort).ConfigureAwait(false);
-                outcome = outcome with { Retryable = sameBoard is not null };
+                // F6: the next attempt is the same board, matched by MAC, flashed again from the start. With no attempt
+                // left the port is still awaited, so the next unit does not meet an absent port.
+                sameBoard = await WaitForReplugAsync(outcome.Record.Mac, retrying: left, abort).ConfigureAwait(false);
+                outcome = outcome with { Retryable = sameBoard is not null && left };
+            }
+            else if (busy && busyWaits++ < BusyWaitsPerUnit && !abort.IsCancellationRequested)
+            {
+                // Another program holds the port (a serial monitor, ModemManager probing a new port): never take it; wait for it to let go.
+                outcome = outcome with { Retryable = await WaitForPortReleaseAsync(outcome.Record, abort).ConfigureAwait(false) };
+            }
+            else
+            {
+                outcome = outcome with { Retryable = outcome.Retryable && left };
             }
 
-            bool willRetry = outcome.Retryable && attempt < attempts && !abort.IsCancellationRequested;
+            bool willRetry = outcome.Retryable && !abort.IsCancellationRequested;
             job.Events.On(new UnitFinished(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port, outcome.Record,
                 willRetry ? "Leave the board in place: trying it again." : Instruction(outcome.Record)));
             return outcome;
@@ -189,15 +215,12 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
     /// answers. Returns that board's MAC when it is the unit's own board, null when another board answers or
     /// none came back in time (the unit then stays interrupted).
     /// </summary>
-    private async Task<MacAddress?> WaitForReplugAsync(string? mac, CancellationToken abort)
+    private async Task<MacAddress?> WaitForReplugAsync(string? mac, bool retrying, CancellationToken abort)
     {
-        if (mac is null || !MacAddress.TryParse(mac, out var expected))
-        {
-            return null;
-        }
-
-        job.Events.On(new SlotWaiting(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port,
-            $"The board in slot {slot.Number} went away mid-unit: plug the same board back in; it will be flashed again from the start."));
+        MacAddress? expected = mac is not null && MacAddress.TryParse(mac, out var parsed) ? parsed : null;
+        job.Events.On(new SlotWaiting(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port, retrying && expected is not null
+            ? $"The board in slot {slot.Number} went away mid-unit: plug the same board back in; it will be flashed again from the start."
+            : $"The board in slot {slot.Number} went away mid-unit and stays unfinished: plug the port back in, and set that board aside for re-flashing."));
         long started = job.Time.GetTimestamp();
         while (job.Time.GetElapsedTime(started) < job.Profile.Retry.ReplugWait && !abort.IsCancellationRequested)
         {
@@ -205,10 +228,16 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             try
             {
                 link = await slot.Fixture.OpenAsync(job.Profile.Link.InitialBaud, abort).ConfigureAwait(false);
-                string? found = await ProbeMacAsync(link, abort).ConfigureAwait(false);
+                string? found = await ProbeMacAsync(link, abort, keepFailure: true).ConfigureAwait(false);
                 if (found is not null)
                 {
                     return found == mac ? expected : null;
+                }
+
+                if (expected is null)
+                {
+                    // The board was never identified: the port being back is all there is to wait for.
+                    return null;
                 }
             }
             catch (LinkException)
@@ -240,8 +269,67 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
         return null;
     }
 
+    /// <summary>
+    /// After the port was found held by another program: waits (up to the profile's re-plug wait) until the
+    /// station can open it and no one else answers in its place. True when it is free again.
+    /// </summary>
+    private async Task<bool> WaitForPortReleaseAsync(UnitRecord busy, CancellationToken abort)
+    {
+        job.Events.On(new SlotWaiting(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port,
+            $"{busy.Cause}. Close that program; slot {slot.Number} goes on by itself as soon as the port is free."));
+        long started = job.Time.GetTimestamp();
+        while (job.Time.GetElapsedTime(started) < job.Profile.Retry.ReplugWait && !abort.IsCancellationRequested)
+        {
+            IByteLink? link = null;
+            try
+            {
+                link = await slot.Fixture.OpenAsync(job.Profile.Link.InitialBaud, abort).ConfigureAwait(false);
+                var options = new ConnectOptions { Attempts = 1, SyncTriesPerAttempt = 1, ResetStrategies = job.ResetStrategies.Count > 0 ? [job.ResetStrategies[0]] : null };
+                await EspDevice.ConnectAsync(link, options, job.Time, NoFlashEvents.Instance, abort).ConfigureAwait(false);
+                return true;
+            }
+            catch (LinkException e) when (e.Failure != LinkFailure.Busy)
+            {
+                // Gone or refused for now: keep waiting.
+            }
+            catch (FlashException e) when (e.Error.Code != ErrorCodes.PortBusy)
+            {
+                // The port opened and was not taken: whatever else is wrong, the next attempt records it.
+                _seenWhileWaiting = e.Error;
+                return true;
+            }
+            catch (Exception e) when (e is LinkException or FlashException)
+            {
+                // Still held.
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                return false;
+            }
+            finally
+            {
+                if (link is not null)
+                {
+                    await link.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(job.PollInterval, job.Time, abort).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether a board answers on the port, and which: one quick connect and identify, nothing written.</summary>
-    private async Task<string?> ProbeMacAsync(IByteLink link, CancellationToken stop)
+    /// <param name="keepFailure">True when the board probed is the unit's own (after a re-plug): a failure is kept for its next attempt's record.</param>
+    private async Task<string?> ProbeMacAsync(IByteLink link, CancellationToken stop, bool keepFailure = false)
     {
         try
         {
@@ -254,10 +342,18 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             var device = await EspDevice.ConnectAsync(link, options, job.Time, NoFlashEvents.Instance, stop).ConfigureAwait(false);
             return device.Identity.Mac.ToString();
         }
-        catch (FlashException)
+        catch (FlashException e)
         {
+            _seenWhileWaiting = keepFailure ? e.Error : _seenWhileWaiting;
             return null;
         }
+    }
+
+    private FlashError? TakeSeenWhileWaiting()
+    {
+        var seen = _seenWhileWaiting;
+        _seenWhileWaiting = null;
+        return seen;
     }
 
     private string Instruction(UnitRecord record) => record.Result switch

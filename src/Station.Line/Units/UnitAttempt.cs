@@ -21,7 +21,8 @@ internal sealed record AttemptOutcome(UnitRecord Record, bool Retryable, bool Un
 /// boot log, and write the record durably. Never PASSes a unit whose every region did not verify.
 /// </summary>
 /// <param name="expectedMac">The board an earlier attempt at this unit met (after a re-plug), or null for a new unit.</param>
-internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int attempt, MacAddress? expectedMac = null)
+/// <param name="seenWhileWaiting">What went wrong when the slot probed the port before this attempt (kept in its record).</param>
+internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int attempt, MacAddress? expectedMac = null, FlashError? seenWhileWaiting = null)
 {
     private readonly UnitRecorder _recorder = new(slot.Number, slot.Fixture.Port, job.Events, job.Time);
     private readonly Dictionary<int, RegionRecord> _regions = [];
@@ -38,6 +39,11 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
     {
         var started = job.Time.GetUtcNow();
         job.Events.On(new UnitStarted(started, slot.Number, slot.Fixture.Port, unit, attempt));
+        if (seenWhileWaiting is { } seen)
+        {
+            _recorder.Note("probe", $"while the slot waited for its port: {seen.Cause}", seen.Code);
+        }
+
         UnitResult result;
         FlashError? error = null;
         try
