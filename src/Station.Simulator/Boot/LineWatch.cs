@@ -5,14 +5,23 @@ namespace Station.Simulator.Boot;
 
 /// <summary>
 /// Follows the host's DTR/RTS through the auto-program circuit: current EN/IO0 levels, when EN last
-/// rose, and how often it fell. <see cref="IHostSignals.LinesChanged"/> fires on the host's thread, so
-/// the handler only records and wakes the device loop.
+/// rose, how often it fell, and the levels since EN rose with the instant of each change.
+/// <see cref="IHostSignals.LinesChanged"/> fires on the host's thread, so the handler only records (with
+/// the device clock's time) and wakes the device loop. The chip samples its straps at a modelled instant
+/// (<see cref="LevelsAt"/>), never at whatever moment the device's task happens to run: on a loaded
+/// machine that task can be late by more than esptool's 50 ms IO0 hold.
 /// </summary>
 internal sealed class LineWatch : IDisposable
 {
+    /// <summary>Bounds the history while a host toggles the lines with EN high (the ROM has sampled long before).</summary>
+    private const int MaxChangesKept = 256;
+
     private readonly IHostSignals _signals;
     private readonly DeviceClock _clock;
     private readonly Lock _gate = new();
+
+    /// <summary>Every level since EN last rose (the first entry is that rise), oldest first.</summary>
+    private readonly List<(TimeSpan At, StrapLevels Levels)> _sinceRise = [];
     private StrapLevels _levels;
     private long _enFalls;
     private TimeSpan _enRoseAt;
@@ -24,6 +33,7 @@ internal sealed class LineWatch : IDisposable
         _clock = clock;
         _levels = AutoProgramCircuit.Levels(signals.Lines);
         _enRoseAt = clock.Now;
+        _sinceRise.Add((_enRoseAt, _levels));
         signals.LinesChanged += OnLinesChanged;
     }
 
@@ -38,6 +48,18 @@ internal sealed class LineWatch : IDisposable
         }
     }
 
+    /// <summary>When EN last rose (device clock), or when watching began.</summary>
+    public TimeSpan EnRoseAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _enRoseAt;
+            }
+        }
+    }
+
     public long EnFalls
     {
         get
@@ -46,6 +68,29 @@ internal sealed class LineWatch : IDisposable
             {
                 return _enFalls;
             }
+        }
+    }
+
+    /// <summary>
+    /// The levels at <paramref name="instant"/> (device clock) since EN last rose; an instant before the
+    /// rise gives the levels at the rise, one in the future the current levels.
+    /// </summary>
+    public StrapLevels LevelsAt(TimeSpan instant)
+    {
+        lock (_gate)
+        {
+            StrapLevels levels = _sinceRise[0].Levels;
+            foreach (var (at, next) in _sinceRise)
+            {
+                if (at > instant)
+                {
+                    break;
+                }
+
+                levels = next;
+            }
+
+            return levels;
         }
     }
 
@@ -127,9 +172,18 @@ internal sealed class LineWatch : IDisposable
             else if (!_levels.EnHigh && next.EnHigh)
             {
                 _enRoseAt = _clock.Now;
+                _sinceRise.Clear();
             }
 
             _levels = next;
+            if (_sinceRise.Count < MaxChangesKept)
+            {
+                _sinceRise.Add((_clock.Now, next));
+            }
+            else
+            {
+                _sinceRise[^1] = (_clock.Now, next);
+            }
             wake = _changed;
             _changed = NewSignal();
         }

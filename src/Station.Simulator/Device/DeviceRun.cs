@@ -39,10 +39,11 @@ internal sealed class DeviceRun
     {
         var signals = _link as IHostSignals;
         using var lines = signals is null ? null : new LineWatch(signals, _clock);
+        TimeSpan poweredAt = _clock.Now;
         _wire.Start();
         try
         {
-            await SuperviseAsync(lines, cancellationToken).ConfigureAwait(false);
+            await SuperviseAsync(lines, poweredAt, cancellationToken).ConfigureAwait(false);
         }
         catch (LinkException e) when (e.Failure == LinkFailure.Gone)
         {
@@ -58,9 +59,16 @@ internal sealed class DeviceRun
         }
     }
 
-    private async Task SuperviseAsync(LineWatch? lines, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Each boot starts at a modelled instant (<c>bootAt</c>, device clock): power-on, EN's rise plus the
+    /// EN delay, or the moment of a reset the chip caused itself. The straps are sampled and the UART
+    /// starts listening at that instant, not when this task gets there, so a late task on a busy machine
+    /// neither misreads IO0 nor throws away a request the host sent after the boot began.
+    /// </remarks>
+    private async Task SuperviseAsync(LineWatch? lines, TimeSpan poweredAt, CancellationToken cancellationToken)
     {
         ResetCause cause = ResetCause.PowerOn;
+        TimeSpan bootAt = poweredAt;
         BootMode? next = lines is null || _powerOn == PowerOnBoot.Download ? BootMode.Download : null;
         while (true)
         {
@@ -88,7 +96,8 @@ internal sealed class DeviceRun
                     continue;
                 }
 
-                mode = lines.Levels.Io0High ? BootMode.Flash : BootMode.Download;
+                bootAt = lines.EnRoseAt + _device.Options.EnDelay;
+                mode = lines.LevelsAt(bootAt).Io0High ? BootMode.Flash : BootMode.Download;
             }
 
             if (mode == BootMode.Download && !_device.Options.Faults.Boot.DownloadModeReachable)
@@ -98,7 +107,7 @@ internal sealed class DeviceRun
 
             long fallsSeen = lines?.EnFalls ?? 0;
             using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task<LoaderOutcome> boot = BootAsync(mode, cause, session.Token);
+            Task<LoaderOutcome> boot = BootAsync(mode, cause, bootAt, session.Token);
             Task enFalls = lines is null ? Task.Delay(Timeout.InfiniteTimeSpan, _clock.Time, session.Token) : lines.WhenEnFallsAsync(fallsSeen, session.Token);
             Task first = await Task.WhenAny(boot, enFalls).ConfigureAwait(false);
             await session.CancelAsync().ConfigureAwait(false);
@@ -114,6 +123,7 @@ internal sealed class DeviceRun
             // Only a software reset ends a boot by itself; the ROM re-samples IO0 at that moment.
             // On links without lines the fixture released IO0 after power-on, so the app boots.
             cause = ResetCause.SoftwareReset;
+            bootAt = _clock.Now;
             next = lines is null || lines.Levels.Io0High ? BootMode.Flash : BootMode.Download;
             _device.Report(DeviceActivity.InReset, $"software reset after {outcome}");
         }
@@ -145,10 +155,10 @@ internal sealed class DeviceRun
     }
 
     /// <summary>One boot; returns only for a software reset (everything else runs until cancelled).</summary>
-    private async Task<LoaderOutcome> BootAsync(BootMode mode, ResetCause cause, CancellationToken cancellationToken)
+    private async Task<LoaderOutcome> BootAsync(BootMode mode, ResetCause cause, TimeSpan bootAt, CancellationToken cancellationToken)
     {
         _wire.Baud = SerialWire.DefaultBaud;
-        _wire.DiscardInput();
+        _wire.DiscardInputBefore(bootAt);
         _registers.Reset();
         string banner = RomBanner.For(_device.Chip, mode, cause);
         if (mode == BootMode.Flash)

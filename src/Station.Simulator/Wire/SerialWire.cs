@@ -43,6 +43,7 @@ internal sealed class SerialWire : IAsyncDisposable
     private int _pendingOffset;
     private TimeSpan _rxCursor;
     private TimeSpan _txCursor;
+    private TimeSpan _heardFrom;
     private LinkException? _gone;
 
     public SerialWire(IByteLink link, DeviceClock clock, IWireFaults faults, ulong seed)
@@ -99,16 +100,29 @@ internal sealed class SerialWire : IAsyncDisposable
                 throw _gone ?? new LinkException(LinkFailure.Gone, _link.Name, $"{_link.Name} was closed.");
             }
 
+            if (chunk.Arrived < _heardFrom)
+            {
+                // Arrived while the chip was in reset (the pump may still have been queuing it at the boot).
+                continue;
+            }
+
             await _clock.WaitUntilAsync(chunk.At, cancellationToken).ConfigureAwait(false);
             _pending = chunk.Bytes;
             _pendingOffset = 0;
         }
     }
 
-    /// <summary>Forgets everything received and not yet read (a chip in reset hears nothing).</summary>
-    public void DiscardInput()
+    /// <summary>
+    /// A boot starts: the UART hears nothing that arrived before <paramref name="instant"/> (device clock;
+    /// the chip was in reset), and everything from then on — including bytes that came in while the
+    /// device's task was still on its way here. Judging by arrival time rather than by "what is queued
+    /// now" keeps a host that writes right after power-on or reset from losing its first request when
+    /// the machine is busy. Called by the session's reader only (between frames).
+    /// </summary>
+    public void DiscardInputBefore(TimeSpan instant)
     {
-        while (_received.Reader.TryRead(out _))
+        _heardFrom = instant;
+        while (_received.Reader.TryPeek(out Chunk chunk) && chunk.Arrived < instant && _received.Reader.TryRead(out _))
         {
         }
 
@@ -178,7 +192,7 @@ internal sealed class SerialWire : IAsyncDisposable
             _txCursor = end;
         }
 
-        await _outgoing.Writer.WriteAsync(new Chunk(onWire, end), cancellationToken).ConfigureAwait(false);
+        await _outgoing.Writer.WriteAsync(new Chunk(onWire, end, end), cancellationToken).ConfigureAwait(false);
 
         // The CPU blocks on a full TX FIFO: it is free once the tail of the frame fits in the FIFO.
         await _clock.WaitUntilAsync(end - DeviceClock.WireTime(TxFifoBytes, lineBaud), cancellationToken).ConfigureAwait(false);
@@ -217,14 +231,15 @@ internal sealed class SerialWire : IAsyncDisposable
 
                 byte[] bytes = _faults.HostToDevice(DeviceView(buffer.AsSpan(0, n)));
                 TimeSpan at;
+                TimeSpan now;
                 lock (_gate)
                 {
-                    TimeSpan now = _clock.Now;
+                    now = _clock.Now;
                     at = _clock.Pacing ? (_rxCursor > now ? _rxCursor : now) + DeviceClock.WireTime(n, Baud) : now;
                     _rxCursor = at;
                 }
 
-                await _received.Writer.WriteAsync(new Chunk(bytes, at), cancellationToken).ConfigureAwait(false);
+                await _received.Writer.WriteAsync(new Chunk(bytes, at, now), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (LinkException e) when (e.Failure == LinkFailure.Gone)
@@ -298,6 +313,6 @@ internal sealed class SerialWire : IAsyncDisposable
         }
     }
 
-    /// <summary>Bytes and the instant (device clock) they finish crossing the wire.</summary>
-    private readonly record struct Chunk(byte[] Bytes, TimeSpan At);
+    /// <summary>Bytes, the instant (device clock) they finish crossing the wire, and when they reached the link's end.</summary>
+    private readonly record struct Chunk(byte[] Bytes, TimeSpan At, TimeSpan Arrived);
 }

@@ -72,12 +72,48 @@ public sealed class ResetTests
         await probe.Host.SetBaudAsync(921600, CancellationToken.None);
 
         await probe.Host.SetBaudAsync(115200, CancellationToken.None);
-        await new ClassicReset(ResetStrategies.DefaultDelay).ResetAsync(probe.Host, TimeProvider.System, CancellationToken.None);
-        await probe.ReadNoiseUntilAsync("waiting for download");
+        await probe.ResetIntoDownloadAsync();
+
+        // The power-on banner already said it once: wait for the banner of the reset.
+        await probe.ReadNoiseUntilAsync("waiting for download", times: 2);
         var replies = await probe.SyncAsync();
 
         Assert.Equal(0x2012_0707u, replies[0].Value);
         Assert.Equal("00000000", replies[0].DataHex);
+    }
+
+    [Fact]
+    public async Task Reset_DeviceTaskLateBeyondTheIo0Hold_StrapsSampledAtTheEnDelay()
+    {
+        // The device's timers fire 150 ms late: its task gets to the strap sample after the reset
+        // has already released IO0 (50 ms). The chip sampled at EN's rise plus the EN delay all the same.
+        var device = new SimulatedDevice(new DeviceOptions { Chip = ChipCatalogue.Esp32, Time = new LateTimers(TimeSpan.FromMilliseconds(150)) });
+        await using var probe = WireProbe.Attach(device, PowerOnBoot.Straps);
+        await probe.ReadNoiseUntilAsync("invalid header");
+
+        await probe.ResetIntoDownloadAsync();
+        var replies = await probe.SyncAsync();
+
+        Assert.Contains("boot:0x3 (DOWNLOAD_BOOT(UART0/UART1/SDIO_REI_REO_V2))\r\nwaiting for download\r\n", probe.Noise, StringComparison.Ordinal);
+        Assert.Equal(8, replies.Count);
+    }
+
+    [Fact]
+    public async Task Reset_RequestSentAfterTheBootBeforeTheDeviceTaskGetsThere_IsHeard()
+    {
+        // EN rises with IO0 held low and the lines then stay put, so only the (150 ms late) timer wakes the
+        // device. The SYNC goes out 30 ms after the rise: after the chip's boot (EN delay 5 ms), before its task ran.
+        var device = new SimulatedDevice(new DeviceOptions { Chip = ChipCatalogue.Esp32, Time = new LateTimers(TimeSpan.FromMilliseconds(150)) });
+        await using var probe = WireProbe.Attach(device, PowerOnBoot.Straps);
+        await probe.ReadNoiseUntilAsync("invalid header");
+
+        await probe.Host.SetLinesAsync(dtr: false, rts: true, CancellationToken.None);
+        await probe.Host.SetLinesAsync(dtr: true, rts: false, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(30));
+        var replies = await probe.SyncAsync();
+
+        Assert.Contains("waiting for download\r\n", probe.Noise, StringComparison.Ordinal);
+        Assert.Equal(8, replies.Count);
     }
 
     [Fact]

@@ -114,14 +114,14 @@ public sealed class BoardSwapTests : IDisposable
     }
 
     /// <summary>
-    /// Reads the MAC eFuse words. A board that just powered on may drop the first request, so the
-    /// magic register is read with retries first and any duplicate reply drained before the MAC reads.
+    /// Reads the MAC eFuse words. A board that just powered on hears a request sent as soon as the port is
+    /// open (the UART listens from power-on, whenever the device's task gets round to it), so no retry is
+    /// needed — and a retry would leave a second READ_REG reply that a later read takes for its own.
     /// </summary>
     private static async Task<MacAddress> ReadMacAsync(IByteLink link, ChipSpec? chip = null)
     {
         chip ??= ChipCatalogue.Esp32;
-        await CommandAsync(link, Requests.ReadReg(ChipCatalogue.MagicRegister), retry: true);
-        await DrainAsync(link);
+        Assert.Equal(chip.MagicValues[0], (await CommandAsync(link, Requests.ReadReg(ChipCatalogue.MagicRegister))).Value);
         uint mac0 = (await CommandAsync(link, Requests.ReadReg(chip.Mac.Mac0))).Value;
         uint mac1 = (await CommandAsync(link, Requests.ReadReg(chip.Mac.Mac1))).Value;
         return new MacAddress([(byte)(mac1 >> 8), (byte)mac1, (byte)(mac0 >> 24), (byte)(mac0 >> 16), (byte)(mac0 >> 8), (byte)mac0]);
@@ -135,52 +135,22 @@ public sealed class BoardSwapTests : IDisposable
         Assert.Equal(0, (await CommandAsync(link, Requests.FlashData(0, block))).Data.Span[0]);
     }
 
-    /// <summary>Reads until the link has been quiet for 150 ms (absence needs a window).</summary>
-    private static async Task DrainAsync(IByteLink link)
-    {
-        var buffer = new byte[4096];
-        while (true)
-        {
-            using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
-            try
-            {
-                await link.ReadAsync(buffer, quiet.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    private static async Task<Response> CommandAsync(IByteLink link, Command command, bool retry = false)
+    private static async Task<Response> CommandAsync(IByteLink link, Command command)
     {
         var decoder = new SlipDecoder();
         var buffer = new byte[4096];
         using var overall = new CancellationTokenSource(Timeout);
+        await link.WriteAsync(SlipCodec.Encode(command.ToPacket()), overall.Token);
         while (true)
         {
-            await link.WriteAsync(SlipCodec.Encode(command.ToPacket()), overall.Token);
-            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(overall.Token);
-            attempt.CancelAfter(retry ? TimeSpan.FromMilliseconds(300) : Timeout);
-            try
+            int n = await link.ReadAsync(buffer, overall.Token);
+            ReadOnlySpan<byte> input = buffer.AsSpan(0, n);
+            while (!input.IsEmpty)
             {
-                while (true)
+                if (decoder.Next(ref input) == SlipToken.Frame && Response.TryParse(decoder.Frame, out var response) && response.Opcode == command.Opcode)
                 {
-                    int n = await link.ReadAsync(buffer, attempt.Token);
-                    ReadOnlySpan<byte> input = buffer.AsSpan(0, n);
-                    while (!input.IsEmpty)
-                    {
-                        if (decoder.Next(ref input) == SlipToken.Frame && Response.TryParse(decoder.Frame, out var response) && response.Opcode == command.Opcode)
-                        {
-                            return response;
-                        }
-                    }
+                    return response;
                 }
-            }
-            catch (OperationCanceledException) when (!overall.IsCancellationRequested)
-            {
-                // No reply yet: ask again.
             }
         }
     }

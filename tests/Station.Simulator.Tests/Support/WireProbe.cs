@@ -6,6 +6,7 @@ using Station.Protocol.Slip;
 using Station.Simulator.Device;
 using Station.Transport.Links;
 using Station.Transport.Memory;
+using Station.Transport.Reset;
 
 namespace Station.Simulator.Tests.Support;
 
@@ -87,10 +88,13 @@ internal sealed class WireProbe : IAsyncDisposable
     }
 
     /// <summary>Reads until the boot text outside frames contains <paramref name="text"/>.</summary>
-    public async Task<string> ReadNoiseUntilAsync(string text, TimeSpan? timeout = null)
+    public Task<string> ReadNoiseUntilAsync(string text, TimeSpan? timeout = null) => ReadNoiseUntilAsync(text, 1, timeout);
+
+    /// <summary>Reads until the boot text outside frames contains <paramref name="text"/> <paramref name="times"/> times.</summary>
+    public async Task<string> ReadNoiseUntilAsync(string text, int times, TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        while (!Noise.Contains(text, StringComparison.Ordinal))
+        while (Occurrences(Noise, text) < times)
         {
             if (_pendingOffset < _pending.Length)
             {
@@ -104,6 +108,17 @@ internal sealed class WireProbe : IAsyncDisposable
         }
 
         return Noise;
+    }
+
+    private static int Occurrences(string haystack, string needle)
+    {
+        int count = 0;
+        for (int at = haystack.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = haystack.IndexOf(needle, at + needle.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary>Reads raw bytes until at least <paramref name="count"/> arrived or the window ends.</summary>
@@ -152,6 +167,15 @@ internal sealed class WireProbe : IAsyncDisposable
         await ReadRawAsync(int.MaxValue, window);
         Assert.Equal(before, _rawLog.Length);
     }
+
+    /// <summary>
+    /// Resets the board into download mode with esptool's unix-tight sequence: EN and IO0 change in one
+    /// step, so the strap the chip samples 5 ms after EN rises never depends on the test's thread running
+    /// two line changes back to back (the classic sequence leaves IO0 high for that long if the thread is
+    /// preempted between them — on a real line too).
+    /// </summary>
+    public ValueTask ResetIntoDownloadAsync() =>
+        new UnixTightReset(ResetStrategies.DefaultDelay).ResetAsync(Host, TimeProvider.System, CancellationToken.None);
 
     /// <summary>SYNC, then reads the remaining 7 replies so the line is quiet again.</summary>
     public async Task<IReadOnlyList<Reply>> SyncAsync()
