@@ -11,6 +11,9 @@ public enum ResetCause
 
     /// <summary>A software reset, e.g. FLASH_END with flag 0.</summary>
     SoftwareReset,
+
+    /// <summary>The supply dipped below the brownout threshold (<c>rst:0xf</c>).</summary>
+    Brownout,
 }
 
 /// <summary>The boot mode selected by IO0 when the ROM samples the straps.</summary>

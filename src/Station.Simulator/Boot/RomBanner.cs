@@ -13,6 +13,10 @@ namespace Station.Simulator.Boot;
 /// boots only, and its value (an address in the 2nd-stage bootloader's IRAM, where the reset came from)
 /// is assumed. Only the ESP32, S3 and C3 texts come from real logs; the other ROM ids and strap values
 /// follow the same shape and are marked as assumed below.
+/// A brownout is reset cause 0xf, named as real logs name it: ESP32 <c>RTCWDT_BROWN_OUT_RESET</c>
+/// (espressif/esp-idf#10834), ESP32-S2 <c>BROWN_OUT_RST</c> (esp-idf#8265), ESP32-C3/S3 <c>BROWNOUT_RST</c>
+/// (wled/WLED#3385, esp-rs/esp-hal#3102; assumed for the other newer chips). The ESP8266 has no brownout
+/// cause in its ROM banner; a dip resets it like power-on (assumed).
 /// </summary>
 public static class RomBanner
 {
@@ -23,13 +27,18 @@ public static class RomBanner
     {
         if (chip.Kind == ChipKind.Esp8266)
         {
-            int rstCause = cause == ResetCause.PowerOn ? 1 : 2;
+            int rstCause = cause is ResetCause.PowerOn or ResetCause.Brownout ? 1 : 2;
             return $"\r\n ets Jan  8 2013,rst cause:{rstCause}, boot mode:({(mode == BootMode.Download ? 1 : 3)},7)\r\n\r\n";
         }
 
         if (chip.Kind == ChipKind.Esp32)
         {
-            string reset = cause == ResetCause.SoftwareReset ? "rst:0x3 (SW_RESET)" : "rst:0x1 (POWERON_RESET)";
+            string reset = cause switch
+            {
+                ResetCause.SoftwareReset => "rst:0x3 (SW_RESET)",
+                ResetCause.Brownout => "rst:0xf (RTCWDT_BROWN_OUT_RESET)",
+                _ => "rst:0x1 (POWERON_RESET)",
+            };
             string boot = mode == BootMode.Download
                 ? "boot:0x3 (DOWNLOAD_BOOT(UART0/UART1/SDIO_REI_REO_V2))\r\nwaiting for download\r\n"
                 : "boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n";
@@ -37,7 +46,12 @@ public static class RomBanner
         }
 
         var rom = Newer(chip.Kind);
-        string resetName = cause == ResetCause.SoftwareReset ? "rst:0x3 (RTC_SW_SYS_RST)" : "rst:0x1 (POWERON)";
+        string resetName = cause switch
+        {
+            ResetCause.SoftwareReset => "rst:0x3 (RTC_SW_SYS_RST)",
+            ResetCause.Brownout => chip.Kind == ChipKind.Esp32S2 ? "rst:0xf (BROWN_OUT_RST)" : "rst:0xf (BROWNOUT_RST)",
+            _ => "rst:0x1 (POWERON)",
+        };
         string bootText = mode == BootMode.Download
             ? $"boot:{Hex(rom.DownloadStrap)} ({rom.DownloadName})\r\nwaiting for download\r\n"
             : $"boot:{Hex(rom.FlashStrap)} (SPI_FAST_FLASH_BOOT)\r\n";

@@ -37,4 +37,8 @@ public enum DeviceActivity
 }
 
 /// <summary>One observable step of a device, for logs, the CLI and tests.</summary>
-public sealed record DeviceEvent(int Index, MacAddress Mac, DeviceActivity Activity, string Detail, DateTimeOffset At);
+/// <remarks>An event with <see cref="Fault"/> set reports an injected fault; its activity is the one the device was in.</remarks>
+public sealed record DeviceEvent(int Index, MacAddress Mac, DeviceActivity Activity, string Detail, DateTimeOffset At)
+{
+    public Faults.InjectedFault? Fault { get; init; }
+}

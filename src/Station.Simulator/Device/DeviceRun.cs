@@ -1,4 +1,5 @@
 using Station.Simulator.Boot;
+using Station.Simulator.Faults;
 using Station.Simulator.Flash;
 using Station.Simulator.Loader;
 using Station.Simulator.Registers;
@@ -12,6 +13,9 @@ namespace Station.Simulator.Device;
 /// One attachment of a device to a link: the power/reset supervisor and, for each boot, a session
 /// that is either the serial loader (ROM, then possibly the stub) or a flash boot. EN going low
 /// cancels the running session; a reset always restores 115200 baud and drops the stub.
+/// Faults (<see cref="FaultPlan"/>): a board that misses download mode boots from flash; a brownout
+/// cancels the session like EN and boots per the straps (<c>rst:0xf</c>); an unplug ends the run and
+/// closes the link once the hosting layer has taken the port away.
 /// </summary>
 internal sealed class DeviceRun
 {
@@ -22,6 +26,8 @@ internal sealed class DeviceRun
     private readonly SerialWire _wire;
     private readonly RegisterFile _registers;
     private readonly FlashContext _flash;
+    private readonly FaultPlan _faults;
+    private bool _poweredOn;
 
     public DeviceRun(SimulatedDevice device, IByteLink link, PowerOnBoot powerOn)
     {
@@ -29,10 +35,11 @@ internal sealed class DeviceRun
         _link = link;
         _powerOn = powerOn;
         var options = device.Options;
+        _faults = options.Faults;
         _clock = new DeviceClock(options.Time, options.Pacing);
-        _wire = new SerialWire(link, _clock, options.Faults.Wire, options.Seed ^ ((ulong)options.Index << 32));
+        _wire = new SerialWire(link, _clock, _faults.Wire, _faults.Boot, options.Seed ^ ((ulong)options.Index << 32));
         _registers = new RegisterFile(device.Chip, device.Mac, device.FlashId, () => _wire.Baud, device.Efuse);
-        _flash = new FlashContext(device.Flash, options.Pacing ? options.FlashTiming : FlashTiming.Instant, options.Faults.Flash, _clock);
+        _flash = new FlashContext(device.Flash, options.Pacing ? options.FlashTiming : FlashTiming.Instant, _faults.Flash, _faults.Boot, _clock);
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -40,6 +47,7 @@ internal sealed class DeviceRun
         var signals = _link as IHostSignals;
         using var lines = signals is null ? null : new LineWatch(signals, _clock);
         TimeSpan poweredAt = _clock.Now;
+        _faults.Boot.PowerRestored();
         _wire.Start();
         try
         {
@@ -100,20 +108,39 @@ internal sealed class DeviceRun
                 mode = lines.LevelsAt(bootAt).Io0High ? BootMode.Flash : BootMode.Download;
             }
 
-            if (mode == BootMode.Download && !_device.Options.Faults.Boot.DownloadModeReachable)
+            if (mode == BootMode.Download && !_faults.Boot.EntersDownloadMode(cause))
             {
                 mode = BootMode.Flash;
             }
 
             long fallsSeen = lines?.EnFalls ?? 0;
+            _faults.Boot.PowerRestored();
             using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task<PowerLoss> powerLost = _faults.Boot.WhenPowerLostAsync(session.Token);
             Task<LoaderOutcome> boot = BootAsync(mode, cause, bootAt, session.Token);
             Task enFalls = lines is null ? Task.Delay(Timeout.InfiniteTimeSpan, _clock.Time, session.Token) : lines.WhenEnFallsAsync(fallsSeen, session.Token);
-            Task first = await Task.WhenAny(boot, enFalls).ConfigureAwait(false);
+            Task first = await Task.WhenAny(boot, enFalls, powerLost).ConfigureAwait(false);
             await session.CancelAsync().ConfigureAwait(false);
             LoaderOutcome outcome = await Finish(boot).ConfigureAwait(false);
             await Finish(enFalls).ConfigureAwait(false);
+            PowerLoss? loss = await Finish(powerLost).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+            if (first == powerLost && loss is { Kind: PowerLossKind.Unplug })
+            {
+                await UnplugAsync(loss.UnplugDelay).ConfigureAwait(false);
+                return;
+            }
+
+            if (first == powerLost)
+            {
+                // The chip restarts on its own and samples the straps; without lines IO0 is not held low.
+                cause = ResetCause.Brownout;
+                bootAt = _clock.Now;
+                next = lines is null || lines.Levels.Io0High ? BootMode.Flash : BootMode.Download;
+                _device.Report(DeviceActivity.InReset, "brownout reset");
+                continue;
+            }
+
             if (first == enFalls)
             {
                 cause = ResetCause.ExternalReset;
@@ -127,6 +154,17 @@ internal sealed class DeviceRun
             next = lines is null || lines.Levels.Io0High ? BootMode.Flash : BootMode.Download;
             _device.Report(DeviceActivity.InReset, $"software reset after {outcome}");
         }
+    }
+
+    /// <summary>
+    /// The cable is out: the hosting layer takes the port away first (so a client cannot reconnect in
+    /// between), then the link closes and the run ends. The board keeps its flash for when it comes back.
+    /// </summary>
+    private async Task UnplugAsync(TimeSpan delay)
+    {
+        _device.Report(DeviceActivity.Disconnected, $"unplugged for {delay.TotalSeconds:0.###} s");
+        _device.RaiseUnplugged(delay);
+        await _link.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Awaits a task that may have ended by cancellation; rethrows link loss.</summary>
@@ -160,6 +198,16 @@ internal sealed class DeviceRun
         _wire.Baud = SerialWire.DefaultBaud;
         _wire.DiscardInputBefore(bootAt);
         _registers.Reset();
+        if (cause == ResetCause.PowerOn && !_poweredOn)
+        {
+            // Factory firmware that ran before the fixture reset the chip (field failure F9).
+            _poweredOn = true;
+            if (_faults.Boot.PowerOnOutput() is { } flood)
+            {
+                await _wire.SendTextAsync(System.Text.Encoding.ASCII.GetBytes(flood), _wire.Baud, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         string banner = RomBanner.For(_device.Chip, mode, cause);
         if (mode == BootMode.Flash)
         {
@@ -168,7 +216,7 @@ internal sealed class DeviceRun
 
         await PrintAsync(banner, cancellationToken).ConfigureAwait(false);
         _device.Report(DeviceActivity.RomLoader, $"download mode ({cause})");
-        var context = new LoaderContext(_device.Chip, _wire, _registers, _flash, _device.Report);
+        var context = new LoaderContext(_device.Chip, _wire, _registers, _flash, _faults, _device.Report);
         LoaderOutcome outcome = await new DownloadSession(context).RunAsync(cancellationToken).ConfigureAwait(false);
         switch (outcome)
         {

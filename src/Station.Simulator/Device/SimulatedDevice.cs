@@ -1,5 +1,6 @@
 using Station.Protocol.Chips;
 using Station.Simulator.Efuse;
+using Station.Simulator.Faults;
 using Station.Simulator.Flash;
 using Station.Simulator.Registers;
 using Station.Transport.Links;
@@ -28,11 +29,15 @@ public sealed class SimulatedDevice
         Options = options;
         Mac = options.Mac ?? DeviceMacs.For(options.Chip, options.Seed, options.Index);
         FlashId = FlashId.ForSize(options.FlashSize);
-        Flash = new NorFlash(options.FlashSize, options.Faults.Flash);
+        Flash = new NorFlash(options.FlashSize);
 
         // Fail early on a MAC the chip's eFuse layout cannot hold.
         _ = MacEfuseWords.Encode(options.Chip, Mac);
         Efuse = options.Chip.Kind == ChipKind.Esp32 ? Esp32EfuseArray.Factory(Mac) : null;
+        if (options.Faults.Log is { } log)
+        {
+            log.Injected += OnFaultInjected;
+        }
     }
 
     public DeviceOptions Options { get; }
@@ -54,11 +59,23 @@ public sealed class SimulatedDevice
     /// <summary>What the device is doing now.</summary>
     public DeviceActivity Activity { get; private set; } = DeviceActivity.Off;
 
-    /// <summary>Raised on every change of activity (from the device's own task).</summary>
+    /// <summary>
+    /// Raised on every change of activity (from the device's own task), and for every injected fault
+    /// (<see cref="DeviceEvent.Fault"/> set, <see cref="DeviceEvent.Activity"/> unchanged).
+    /// </summary>
     public event Action<DeviceEvent>? ActivityChanged;
+
+    /// <summary>
+    /// Raised when the board is unplugged mid-run (the <c>unplug</c> fault), before its link closes, with how
+    /// long it stays out. The hosting layer takes its port away for that long; the board itself keeps its flash.
+    /// </summary>
+    public event Action<TimeSpan>? Unplugged;
 
     /// <summary>The dump file name: the MAC with dashes, e.g. <c>24-0A-C4-12-34-56.bin</c>.</summary>
     public string DumpFileName => Mac.ToString().Replace(':', '-') + ".bin";
+
+    /// <summary>The fault record's file name, beside the dump: <c>24-0A-C4-12-34-56.faults.json</c>.</summary>
+    public string FaultsFileName => Mac.ToString().Replace(':', '-') + ".faults.json";
 
     /// <summary>
     /// Serves <paramref name="link"/> (the device end) until it is gone or
@@ -85,9 +102,20 @@ public sealed class SimulatedDevice
     /// <summary>Starts <see cref="RunAsync"/> in the background; disposing the attachment stops it.</summary>
     public DeviceAttachment Attach(IByteLink link, PowerOnBoot powerOn = PowerOnBoot.Straps) => new(this, link, powerOn);
 
-    /// <summary>Writes the whole flash to <c>&lt;directory&gt;/&lt;MAC&gt;.bin</c> atomically; returns the path.</summary>
-    public Task<string> DumpAsync(string directory, CancellationToken cancellationToken) =>
-        FlashDump.WriteAsync(Flash, Path.Combine(directory, DumpFileName), cancellationToken);
+    /// <summary>
+    /// Writes the whole flash to <c>&lt;directory&gt;/&lt;MAC&gt;.bin</c> atomically, and the fault record beside it
+    /// (<see cref="FaultsFileName"/>) when the board has one; returns the dump's path.
+    /// </summary>
+    public async Task<string> DumpAsync(string directory, CancellationToken cancellationToken)
+    {
+        string path = await FlashDump.WriteAsync(Flash, Path.Combine(directory, DumpFileName), cancellationToken).ConfigureAwait(false);
+        if (Options.Faults.Log is { } log)
+        {
+            await log.WriteAsync(Path.Combine(directory, FaultsFileName), Mac, cancellationToken).ConfigureAwait(false);
+        }
+
+        return path;
+    }
 
     internal void Report(DeviceActivity activity, string detail)
     {
@@ -98,7 +126,23 @@ public sealed class SimulatedDevice
             handler = ActivityChanged;
         }
 
+        Options.Faults.Log?.SetActivity(activity.ToString());
         handler?.Invoke(new DeviceEvent(Index, Mac, activity, detail, Options.Time.GetUtcNow()));
+    }
+
+    internal void RaiseUnplugged(TimeSpan delay) => Unplugged?.Invoke(delay);
+
+    private void OnFaultInjected(InjectedFault fault)
+    {
+        Action<DeviceEvent>? handler;
+        DeviceActivity activity;
+        lock (_gate)
+        {
+            activity = Activity;
+            handler = ActivityChanged;
+        }
+
+        handler?.Invoke(new DeviceEvent(Index, Mac, activity, $"fault {fault.Kind}: {fault.Detail}", fault.At) { Fault = fault });
     }
 }
 

@@ -1,5 +1,3 @@
-using Station.Simulator.Faults;
-
 namespace Station.Simulator.Flash;
 
 /// <summary>
@@ -16,9 +14,8 @@ public sealed class NorFlash
 
     private readonly byte[]?[] _sectors;
     private readonly Lock _gate = new();
-    private readonly IFlashFaults _faults;
 
-    public NorFlash(uint size, IFlashFaults? faults = null)
+    public NorFlash(uint size)
     {
         if (size < SectorSize || size % SectorSize != 0)
         {
@@ -27,7 +24,6 @@ public sealed class NorFlash
 
         Size = size;
         _sectors = new byte[]?[size / SectorSize];
-        _faults = faults ?? NoFaults.Instance;
     }
 
     public uint Size { get; }
@@ -115,23 +111,21 @@ public sealed class NorFlash
     public bool Program(uint address, ReadOnlySpan<byte> data)
     {
         CheckRange(address, (uint)data.Length);
-        ReadOnlySpan<byte> driven = _faults.Program(address, data);
         bool exact = true;
         lock (_gate)
         {
             int offset = 0;
-            while (offset < driven.Length)
+            while (offset < data.Length)
             {
                 uint at = address + (uint)offset;
                 int index = (int)(at / SectorSize);
                 int within = (int)(at % SectorSize);
-                int n = Math.Min(SectorSize - within, driven.Length - offset);
-                ReadOnlySpan<byte> chunk = driven.Slice(offset, n);
+                int n = Math.Min(SectorSize - within, data.Length - offset);
+                ReadOnlySpan<byte> chunk = data.Slice(offset, n);
                 byte[]? sector = _sectors[index];
                 if (sector is null && chunk.ContainsAnyExcept((byte)0xFF))
                 {
-                    sector = new byte[SectorSize];
-                    sector.AsSpan().Fill(0xFF);
+                    sector = Erased();
                     _sectors[index] = sector;
                 }
 
@@ -143,11 +137,7 @@ public sealed class NorFlash
                         cells[i] &= chunk[i];
                     }
 
-                    exact &= cells.SequenceEqual(data.Slice(offset, n));
-                }
-                else
-                {
-                    exact &= data.Slice(offset, n).SequenceEqual(chunk);
+                    exact &= cells.SequenceEqual(chunk);
                 }
 
                 offset += n;
@@ -155,6 +145,21 @@ public sealed class NorFlash
         }
 
         return exact;
+    }
+
+    /// <summary>
+    /// Flips the bits of <paramref name="mask"/> in the byte at <paramref name="address"/>, whatever NOR
+    /// programming allows: a weak or disturbed cell (the bit-flip faults).
+    /// </summary>
+    public void Flip(uint address, byte mask)
+    {
+        CheckRange(address, 1);
+        lock (_gate)
+        {
+            int index = (int)(address / SectorSize);
+            byte[] sector = _sectors[index] ??= Erased();
+            sector[address % SectorSize] ^= mask;
+        }
     }
 
     /// <summary>Writes the whole flash image (erased bytes as 0xFF) to <paramref name="stream"/>.</summary>
@@ -167,6 +172,13 @@ public sealed class NorFlash
             Read(address, buffer.AsSpan(0, n));
             await stream.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static byte[] Erased()
+    {
+        var sector = new byte[SectorSize];
+        sector.AsSpan().Fill(0xFF);
+        return sector;
     }
 
     private void CheckRange(uint address, uint length)

@@ -27,7 +27,7 @@ internal static class SectorEraser
         uint address = sector * NorFlash.SectorSize;
         uint bytes = count * NorFlash.SectorSize;
         flash.Erase(address, bytes);
-        busy = (block ? timing.BlockErase : timing.SectorErase) + faults.ExtraEraseTime(address, bytes);
+        busy = faults.EraseTime(address, bytes, block ? timing.BlockErase : timing.SectorErase);
         return count;
     }
 

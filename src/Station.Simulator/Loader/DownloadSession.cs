@@ -1,3 +1,4 @@
+using Station.Protocol.Commands;
 using Station.Simulator.Device;
 using Station.Simulator.Rom;
 using Station.Simulator.Stub;
@@ -32,9 +33,24 @@ internal sealed class DownloadSession
                     continue;
                 }
 
-                LoaderOutcome outcome = stub is null
-                    ? await rom.HandleAsync(request, cancellationToken).ConfigureAwait(false)
-                    : await stub.HandleAsync(request, cancellationToken).ConfigureAwait(false);
+                _context.Faults.Log?.SetCommand(request.Opcode.ToString());
+                if (request.Opcode == Opcode.MemData && _context.Ram.Receiving)
+                {
+                    _context.Faults.RamUpload.MemData(request.Word(1), request.PayloadBytes);
+                }
+
+                LoaderOutcome outcome;
+                try
+                {
+                    outcome = stub is null
+                        ? await rom.HandleAsync(request, cancellationToken).ConfigureAwait(false)
+                        : await stub.HandleAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _context.Faults.Log?.SetCommand(null);
+                }
+
                 switch (outcome)
                 {
                     case LoaderOutcome.Continue:

@@ -1,5 +1,6 @@
 using Station.Protocol.Chips;
 using Station.Simulator.Device;
+using Station.Simulator.Faults;
 using Station.Simulator.Flash;
 using Station.Simulator.Registers;
 using Station.Simulator.Timing;
@@ -10,8 +11,9 @@ namespace Station.Simulator.Loader;
 /// <summary>What the ROM loader and the stub share for one boot of the chip.</summary>
 internal sealed class LoaderContext
 {
-    public LoaderContext(ChipSpec chip, SerialWire wire, RegisterFile registers, FlashContext flash, Action<DeviceActivity, string> report)
+    public LoaderContext(ChipSpec chip, SerialWire wire, RegisterFile registers, FlashContext flash, FaultPlan faults, Action<DeviceActivity, string> report)
     {
+        Faults = faults;
         Chip = chip;
         Wire = wire;
         Registers = registers;
@@ -26,6 +28,8 @@ internal sealed class LoaderContext
     public RegisterFile Registers { get; }
 
     public FlashContext Flash { get; }
+
+    public FaultPlan Faults { get; }
 
     public DeviceClock Clock => Flash.Clock;
 

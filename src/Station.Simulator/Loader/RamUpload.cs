@@ -11,12 +11,19 @@ internal sealed class RamUpload
     private uint _next;
     private bool _open;
 
+    /// <summary>Between MEM_BEGIN and MEM_END: the blocks arriving now are part of an upload.</summary>
+    public bool Receiving { get; private set; }
+
     public void Begin(uint address)
     {
         _segmentStart = address;
         _next = address;
         _open = true;
+        Receiving = true;
     }
+
+    /// <summary>MEM_END arrived (the segment stays writable, as before; only <see cref="Receiving"/> ends).</summary>
+    public void Finish() => Receiving = false;
 
     /// <summary>Stores a MEM_DATA block; false when no MEM_BEGIN preceded it.</summary>
     public bool Write(ReadOnlySpan<byte> block)
@@ -44,5 +51,6 @@ internal sealed class RamUpload
     {
         _written.Clear();
         _open = false;
+        Receiving = false;
     }
 }

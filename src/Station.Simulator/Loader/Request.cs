@@ -45,6 +45,10 @@ internal sealed class Request
     public ReadOnlySpan<byte> Payload =>
         Math.Min(DeclaredSize, Data.Length) is int end && end > Requests.DataHeaderLength ? Data.AsSpan(Requests.DataHeaderLength, end - Requests.DataHeaderLength) : [];
 
+    /// <summary>The same bytes as <see cref="Payload"/>, writable (for faults that damage what was received).</summary>
+    public Span<byte> PayloadBytes =>
+        Math.Min(DeclaredSize, Data.Length) is int end && end > Requests.DataHeaderLength ? Data.AsSpan(Requests.DataHeaderLength, end - Requests.DataHeaderLength) : [];
+
     /// <summary>*_DATA: the sub-header's length word equals the bytes that follow it.</summary>
     public bool DataLengthMatches => DeclaredSize >= Requests.DataHeaderLength && Word(0) == (uint)(DeclaredSize - Requests.DataHeaderLength)
         && Data.Length >= DeclaredSize;

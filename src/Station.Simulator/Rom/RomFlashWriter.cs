@@ -30,6 +30,7 @@ internal sealed class RomFlashWriter : IDisposable
         _next = offset;
         _zlib?.Dispose();
         _zlib = compressed ? new ZlibStreamDecoder() : null;
+        _context.Faults.WriteStarted(offset, eraseSize);
         uint first = offset / NorFlash.SectorSize;
         uint count = family == RomFamily.Esp8266 && !compressed
             ? Esp8266EraseSectors(eraseSize, offset)
@@ -89,9 +90,18 @@ internal sealed class RomFlashWriter : IDisposable
             return RomErrorCode.FlashWriteError;
         }
 
-        bool exact = _context.Flash.Program(_next, data);
+        // The ROM reads every block back: a failed program and a wrong read-back both give 0x08.
+        ProgramOutcome outcome = _context.Program(_next, data);
         busy += _context.Timing.Program(data.Length);
-        _next += (uint)data.Length;
-        return exact ? null : RomErrorCode.FlashWriteError;
+
+        // A plain block the flash refused is not counted as written, so esptool's retry of the same block
+        // lands where it belongs (reference §5: blocks are retried). Inflated output always moves on: the
+        // stream has consumed the input.
+        if (outcome != ProgramOutcome.Failed || _zlib is not null)
+        {
+            _next += (uint)data.Length;
+        }
+
+        return outcome == ProgramOutcome.Exact ? null : RomErrorCode.FlashWriteError;
     }
 }

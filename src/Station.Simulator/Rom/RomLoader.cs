@@ -166,6 +166,7 @@ internal sealed class RomLoader : IDisposable
             return await FailAsync(request, RomErrorCode.InvalidMessage, cancellationToken).ConfigureAwait(false);
         }
 
+        _context.Ram.Finish();
         await ReplyAsync(request, cancellationToken).ConfigureAwait(false);
         if (request.Word(0) != 0)
         {

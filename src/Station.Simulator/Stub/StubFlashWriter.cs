@@ -41,6 +41,7 @@ internal sealed class StubFlashWriter : IDisposable
         LastError = null;
         _zlib?.Dispose();
         _zlib = compressed ? new ZlibStreamDecoder() : null;
+        _context.Faults.WriteStarted(offset, totalSize);
     }
 
     /// <summary>Writes one acknowledged block; runs after the reply was sent.</summary>
@@ -114,7 +115,7 @@ internal sealed class StubFlashWriter : IDisposable
             data = data[..(int)_remaining];
         }
 
-        if (data.IsEmpty)
+        if (data.IsEmpty || _context.PoweredDown)
         {
             return TimeSpan.Zero;
         }
@@ -136,8 +137,13 @@ internal sealed class StubFlashWriter : IDisposable
         }
         else
         {
-            // The stub does not read back: programming over unerased cells shows up in the MD5.
-            flash.Program(_nextWrite, data);
+            // The stub does not read back: programming over unerased cells shows up in the MD5. Only a
+            // program the flash reports as failed becomes an error (0xC4), deferred like every write error.
+            if (_context.Program(_nextWrite, data) == ProgramOutcome.Failed)
+            {
+                LastError ??= StubErrorCode.FailedSpiOperation;
+            }
+
             busy += _context.Timing.Program(data.Length);
         }
 

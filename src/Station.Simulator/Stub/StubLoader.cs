@@ -150,6 +150,7 @@ internal sealed class StubLoader : IDisposable
     private async ValueTask<LoaderOutcome> MemEndAsync(Request request, CancellationToken cancellationToken)
     {
         byte? error = LengthError(request, 8);
+        _context.Ram.Finish();
         await ReplyAsync(request, error, cancellationToken).ConfigureAwait(false);
         if (error is not null || request.Word(1) == 0)
         {
@@ -280,7 +281,8 @@ internal sealed class StubLoader : IDisposable
         if (error is null)
         {
             Flash.EraseAll();
-            await _context.Clock.SpendAsync(_context.Flash.Timing.ChipErase(Flash.Size), cancellationToken).ConfigureAwait(false);
+            TimeSpan busy = _context.Flash.Faults.EraseTime(0, Flash.Size, _context.Flash.Timing.ChipErase(Flash.Size));
+            await _context.Clock.SpendAsync(busy, cancellationToken).ConfigureAwait(false);
         }
 
         return await ReplyAsync(request, error, cancellationToken).ConfigureAwait(false);

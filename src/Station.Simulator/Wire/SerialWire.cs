@@ -18,6 +18,8 @@ namespace Station.Simulator.Wire;
 /// garbage. When the host baud is unknown (TCP) the host is assumed to match.</item>
 /// <item>A receive pump reads the link continuously (a UART receives even while the CPU is busy), so
 /// the next block arrives while the stub is still programming the previous one.</item>
+/// <item>Faults: host bytes pass <see cref="IWireFaults.HostToDevice"/> as they arrive; while the board's
+/// power is down (<see cref="IBootFaults.PoweredDown"/>) nothing is received, decoded or sent.</item>
 /// </list>
 /// </summary>
 internal sealed class SerialWire : IAsyncDisposable
@@ -31,6 +33,7 @@ internal sealed class SerialWire : IAsyncDisposable
     private readonly IHostSignals? _signals;
     private readonly DeviceClock _clock;
     private readonly IWireFaults _faults;
+    private readonly IBootFaults _power;
     private readonly LineNoise _noise;
     private readonly Channel<Chunk> _received = Channel.CreateUnbounded<Chunk>(new() { SingleReader = true, SingleWriter = true });
     private readonly Channel<Chunk> _outgoing = Channel.CreateUnbounded<Chunk>(new() { SingleReader = true, SingleWriter = false });
@@ -46,12 +49,13 @@ internal sealed class SerialWire : IAsyncDisposable
     private TimeSpan _heardFrom;
     private LinkException? _gone;
 
-    public SerialWire(IByteLink link, DeviceClock clock, IWireFaults faults, ulong seed)
+    public SerialWire(IByteLink link, DeviceClock clock, IWireFaults faults, IBootFaults power, ulong seed)
     {
         _link = link;
         _signals = link as IHostSignals;
         _clock = clock;
         _faults = faults;
+        _power = power;
         _noise = new LineNoise(seed);
     }
 
@@ -75,6 +79,13 @@ internal sealed class SerialWire : IAsyncDisposable
     {
         while (true)
         {
+            if (_power.PoweredDown)
+            {
+                // A chip without power runs no loader: it waits for the reset that follows.
+                DiscardInput();
+                await Task.Delay(Timeout.InfiniteTimeSpan, _clock.Time, cancellationToken).ConfigureAwait(false);
+            }
+
             if (_pendingOffset < _pending.Length)
             {
                 ReadOnlySpan<byte> input = _pending.AsSpan(_pendingOffset);
@@ -111,6 +122,9 @@ internal sealed class SerialWire : IAsyncDisposable
             _pendingOffset = 0;
         }
     }
+
+    /// <summary>Forgets everything received and not yet read (a chip without power hears nothing).</summary>
+    public void DiscardInput() => DiscardInputBefore(_clock.Now);
 
     /// <summary>
     /// A boot starts: the UART hears nothing that arrived before <paramref name="instant"/> (device clock;
@@ -172,6 +186,11 @@ internal sealed class SerialWire : IAsyncDisposable
     private async ValueTask SendAsync(byte[] bytes, int lineBaud, bool avoidFrameEnd, CancellationToken cancellationToken)
     {
         ThrowIfGone();
+        if (_power.PoweredDown)
+        {
+            return;
+        }
+
         byte[] onWire = _faults.DeviceToHost(HostView(bytes, lineBaud, avoidFrameEnd));
         if (onWire.Length == 0)
         {
@@ -214,7 +233,16 @@ internal sealed class SerialWire : IAsyncDisposable
         }
     }
 
-    private bool OverCeiling(int baud) => _faults.BaudCeiling is { } ceiling && baud > ceiling;
+    private bool OverCeiling(int baud)
+    {
+        if (_faults.BaudCeiling is not { } ceiling || baud <= ceiling)
+        {
+            return false;
+        }
+
+        _faults.CeilingExceeded(baud);
+        return true;
+    }
 
     private async Task ReceivePumpAsync(CancellationToken cancellationToken)
     {
@@ -227,6 +255,11 @@ internal sealed class SerialWire : IAsyncDisposable
                 if (n <= 0)
                 {
                     throw new LinkException(LinkFailure.Gone, _link.Name, $"{_link.Name} was closed.");
+                }
+
+                if (_power.PoweredDown)
+                {
+                    continue;
                 }
 
                 byte[] bytes = _faults.HostToDevice(DeviceView(buffer.AsSpan(0, n)));

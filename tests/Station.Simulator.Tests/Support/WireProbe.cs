@@ -4,6 +4,7 @@ using Station.Protocol.Chips;
 using Station.Protocol.Commands;
 using Station.Protocol.Slip;
 using Station.Simulator.Device;
+using Station.Simulator.Faults;
 using Station.Transport.Links;
 using Station.Transport.Memory;
 using Station.Transport.Reset;
@@ -39,9 +40,10 @@ internal sealed class WireProbe : IAsyncDisposable
 
     public IByteLink Host => Pair.Host;
 
-    public static WireProbe Start(ChipSpec chip, PowerOnBoot boot = PowerOnBoot.Download, bool pacing = false, uint flashSize = DeviceOptions.DefaultFlashSize, int index = 0)
+    public static WireProbe Start(
+        ChipSpec chip, PowerOnBoot boot = PowerOnBoot.Download, bool pacing = false, uint flashSize = DeviceOptions.DefaultFlashSize, int index = 0, FaultPlan? faults = null)
     {
-        var device = new SimulatedDevice(new DeviceOptions { Chip = chip, Index = index, Seed = 42, Pacing = pacing, FlashSize = flashSize });
+        var device = new SimulatedDevice(new DeviceOptions { Chip = chip, Index = index, Seed = 42, Pacing = pacing, FlashSize = flashSize, Faults = faults ?? FaultPlan.None });
         return Attach(device, boot);
     }
 
@@ -157,6 +159,40 @@ internal sealed class WireProbe : IAsyncDisposable
             {
                 return new Reply(frame);
             }
+        }
+    }
+
+    /// <summary>
+    /// The reply with <paramref name="opcode"/>, or null when the boot text shows <paramref name="resetMarker"/>
+    /// (one more time than before the call) first: the board reset instead of answering. Decided by what
+    /// arrives, in wire order, never by a silence window.
+    /// </summary>
+    public async Task<Reply?> ReplyUnlessResetAsync(Opcode opcode, string resetMarker, TimeSpan? timeout = null)
+    {
+        int seen = Occurrences(Noise, resetMarker);
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        while (true)
+        {
+            if (_pendingOffset < _pending.Length)
+            {
+                ReadOnlySpan<byte> input = _pending.AsSpan(_pendingOffset);
+                int before = input.Length;
+                SlipToken token = _decoder.Next(ref input);
+                _pendingOffset += before - input.Length;
+                if (token == SlipToken.Frame && _decoder.Frame.Length >= 8 && _decoder.Frame[0] == 1 && _decoder.Frame[1] == (byte)opcode)
+                {
+                    return new Reply(_decoder.Frame.ToArray());
+                }
+
+                if (Occurrences(Noise, resetMarker) > seen)
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            await FillAsync(cts.Token);
         }
     }
 
