@@ -52,13 +52,18 @@ public static class RunCommand
         var trace = new Option<bool>("--trace") { Description = "Write a per-port wire trace to reports/<batch>/trace/" };
         var seed = new Option<ulong>("--seed") { Description = "With --simulate: seed for the simulated units' MACs", DefaultValueFactory = _ => 1 };
         var noPacing = new Option<bool>("--no-pacing") { Description = "With --simulate: do not model wire time and flash timing" };
+        var faults = new Option<string?>("--faults")
+        {
+            Description = "With --simulate: the simulated boards suffer these faults (grammar: station simulate --help), e.g. 'ram-corrupt=1e-4;unplug=0.05/1s'",
+            HelpName = "SPEC",
+        };
         var fromBatch = new Option<string?>("--from-batch")
         {
             Description = "With --simulate (qa): the simulated units are the ones batch B flashed (its sim-dumps), put back into the fixtures",
         };
         var command = new Command(name, description)
         {
-            profile, ports, glob, simulate, units, operatorName, batch, stationId, reports, stubDir, trace, seed, noPacing,
+            profile, ports, glob, simulate, units, operatorName, batch, stationId, reports, stubDir, trace, seed, noPacing, faults,
         };
         if (operation == LineOperation.Qa)
         {
@@ -77,6 +82,8 @@ public static class RunCommand
             {
                 throw new UsageException("--units must be at least 1.");
             }
+
+            var faultSpec = SimulatedFaults.Parse(result.GetValue(faults), result.GetValue(simulate));
 
             Profile loaded;
             try
@@ -141,7 +148,7 @@ public static class RunCommand
                 }
 
                 fleet = await SimulatedFleet.StartAsync(loaded.Chip, count, Path.Combine(batchDir, "sim-dumps"), result.GetValue(seed),
-                    !result.GetValue(noPacing), links, wrap, token, returned);
+                    !result.GetValue(noPacing), links, wrap, token, returned, faultSpec);
                 fixtures = fleet.Slots;
             }
             else

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Station.Line.Fixtures;
 using Station.Protocol.Chips;
+using Station.Simulator.Faults;
 using Station.Transport.Links;
 
 namespace Station.Cli.Run;
@@ -33,13 +34,19 @@ public sealed partial class SimulatedFleet : IAsyncDisposable
     /// <summary>Starts the child simulator and waits until it serves every device.</summary>
     public static async Task<SimulatedFleet> StartAsync(
         ChipSpec chip, int count, string dumpDirectory, ulong seed, bool pacing, LinkFactory links, Func<IByteLink, int, IByteLink>? wrap, CancellationToken cancellationToken,
-        string? returnedBoards = null)
+        string? returnedBoards = null, FaultSpec? faults = null)
     {
         var info = SelfInvocation("simulate", "--chip", chip.Key, "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tcp", "127.0.0.1:0", "--control", "--dump-dir", dumpDirectory, "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!pacing)
         {
             info.ArgumentList.Add("--no-pacing");
+        }
+
+        if (faults is { IsEmpty: false })
+        {
+            info.ArgumentList.Add("--faults");
+            info.ArgumentList.Add(faults.ToString());
         }
 
         if (returnedBoards is not null)
