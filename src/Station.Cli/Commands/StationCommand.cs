@@ -18,6 +18,7 @@ public static class StationCommand
             DemoCommand.Create(context),
             RunCommand.Create(context),
             RunCommand.CreateQa(context),
+            ChaosCommand.Create(context),
             ProfileCommand.Create(context),
             ReportCommand.Create(context),
             DemoImagesCommand.Create(context),
