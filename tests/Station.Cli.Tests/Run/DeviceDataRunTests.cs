@@ -155,13 +155,15 @@ public class DeviceDataRunTests
     }
 
     [Fact]
-    public async Task Run_KilledWithSigkillAndRestarted_LeavesNoDuplicateNoTornRecordAndEverySerialAccountedFor()
+    public async Task Run_WithFaultsKilledWithSigkillAndRestarted_LeavesNoDuplicateNoTornRecordAndEverySerialAccountedFor()
     {
         string work = Repository.TempDirectory();
         string product = "crash-" + Guid.NewGuid().ToString("N")[..8];
         string profile = await CopyProfileAsync(work, product, ledger: null);
         var random = new Random(7);
-        string[] run = ["run", "--profile", profile, "--simulate", "3", "--units", "18", "--reports", "reports", "--batch", "crash", "--seed", "5"];
+        // Field faults too (issue 5): kills land on retries, re-plug waits and reconnects, not only on clean writes.
+        string[] run = ["run", "--profile", profile, "--simulate", "3", "--units", "18", "--reports", "reports", "--batch", "crash", "--seed", "5",
+            "--faults", "ram-corrupt=2e-5;brownout=0.15;unplug=0.15/0.5s;bitflip=0.15;program-error=0.15;busy=0.1/0.5s"];
 
         for (int kill = 0; kill < 3; kill++)
         {
