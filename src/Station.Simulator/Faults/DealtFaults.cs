@@ -75,7 +75,7 @@ public sealed record DealtFaults
         Add(ProgramErrorAt is not null, $"{(ProgramErrorPersistent ? "program-error-persistent: every program into the sector" : "program-error: the program")} at {Percent(ProgramErrorAt)} of the first flash write");
         Add(BitflipAt is not null, $"{(BitflipPersistent ? "bitflip-persistent" : "bitflip")}: bit {BitflipBit} of the byte at {Percent(BitflipAt)} of the first flash write");
         Add(SlowEraseFactor > 1, $"slow-erase: {Number(SlowEraseFactor)} x the datasheet erase time");
-        Add(BusyFor is not null, $"busy: port held for the board's first {Seconds(BusyFor ?? TimeSpan.Zero)}");
+        Add(BusyFor is not null, $"busy: port held for {Seconds(BusyFor ?? TimeSpan.Zero)} from when it is first served");
         return lines;
     }
 

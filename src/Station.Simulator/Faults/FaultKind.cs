@@ -58,7 +58,7 @@ public static class FaultNames
         new(FaultKind.Bitflip, "bitflip", FaultValue.Probability, null, "one bit of the first flash write flips after it was written, once (MD5 mismatch)"),
         new(FaultKind.BitflipPersistent, "bitflip-persistent", FaultValue.Probability, null, "the same bit flips after every write (a weak cell)"),
         new(FaultKind.SlowErase, "slow-erase", FaultValue.Factor, null, "erases take FACTOR × the datasheet time (with pacing on)"),
-        new(FaultKind.Busy, "busy", FaultValue.Probability, TimeSpan.FromSeconds(5), "another program holds the port for the board's first DURATION"),
+        new(FaultKind.Busy, "busy", FaultValue.Probability, TimeSpan.FromSeconds(5), "another program holds the port for DURATION from when the board's port is first served"),
     ];
 
     public static FaultName Of(FaultKind kind) => All.First(n => n.Kind == kind);

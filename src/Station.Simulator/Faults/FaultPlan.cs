@@ -48,7 +48,7 @@ public sealed record FaultPlan
             Flash = new FlashFaultInjector(dealt, boot, log),
             Boot = boot,
             RamUpload = new RamUploadCorruption(dealt, board, log),
-            Port = new PortHold(dealt.BusyFor is { } busy ? time.GetUtcNow() + busy : null),
+            Port = new PortHold(dealt.BusyFor, time),
             Dealt = dealt,
             Log = log,
         };

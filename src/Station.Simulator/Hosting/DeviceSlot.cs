@@ -7,6 +7,8 @@ namespace Station.Simulator.Hosting;
 /// One fixture position of the fleet and the board in it. Servers run whatever board is there;
 /// <see cref="ReplaceAsync"/> pulls the board out (every run on it stops: a TCP client's connection is
 /// closed by its server, a pty keeps its fd and powers the new board on) and puts another one in.
+/// The slot passes on what its servers must act on: a board unplugged mid-run (<see cref="Unplugged"/>)
+/// and a new board (<see cref="BoardEntered"/>).
 /// </summary>
 internal sealed class DeviceSlot
 {
@@ -16,7 +18,14 @@ internal sealed class DeviceSlot
     public DeviceSlot(SimulatedDevice device)
     {
         _board = new Board(device);
+        device.Unplugged += OnUnplugged;
     }
+
+    /// <summary>The board now in the slot was unplugged: its port must disappear for the given time (raised on the device's task).</summary>
+    public event Action<TimeSpan>? Unplugged;
+
+    /// <summary>A new board was put into the slot (by <see cref="ReplaceAsync"/>).</summary>
+    public event Action<SimulatedDevice>? BoardEntered;
 
     public SimulatedDevice Device
     {
@@ -88,12 +97,18 @@ internal sealed class DeviceSlot
             _board = new Board(next);
         }
 
+        old.Device.Unplugged -= OnUnplugged;
+        next.Unplugged += OnUnplugged;
+        BoardEntered?.Invoke(next);
+
         // No run can enter the old board any more; cancel outside the lock (cancellation runs callbacks inline).
         old.Pull();
         await old.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
         old.Dispose();
         return old.Device;
     }
+
+    private void OnUnplugged(TimeSpan delay) => Unplugged?.Invoke(delay);
 
     private Board Enter()
     {

@@ -21,6 +21,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     private readonly SimulatorOptions _options;
     private readonly DeviceSlot[] _slots;
     private readonly List<IAsyncDisposable> _servers = [];
+    private readonly PtyDeviceServer?[] _ptyServers;
     private string?[] _urls;
     private string?[] _ptys;
     private long _nextSerial;
@@ -37,6 +38,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         _urls = new string?[options.Count];
         _ptys = new string?[options.Count];
+        _ptyServers = new PtyDeviceServer?[options.Count];
     }
 
     /// <summary>The board in each slot now, in slot order.</summary>
@@ -78,6 +80,11 @@ public sealed class SimulatorHost : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _slots.Length);
         var next = NewDevice(index);
         var old = await _slots[index].ReplaceAsync(next, cancellationToken).ConfigureAwait(false);
+        if (_ptyServers[index] is { } pty)
+        {
+            await pty.HoldIfBusyAsync(next, cancellationToken).ConfigureAwait(false);
+        }
+
         if (_options.Events is { } events)
         {
             old.ActivityChanged -= events;
@@ -172,7 +179,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             device.ActivityChanged += e =>
             {
                 // Boots from flash happen when the station restarts a finished unit into its app.
-                if (e.Activity == DeviceActivity.Booting)
+                if (e.Activity == DeviceActivity.Booting && e.Fault is null)
                 {
                     _ = ReplaceFinishedAsync(index, device, delay);
                 }
@@ -182,7 +189,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         return device;
     }
 
-    private Task StartServersAsync(CancellationToken cancellationToken)
+    private async Task StartServersAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var urls = new string?[_slots.Length];
@@ -192,7 +199,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             for (int i = 0; i < _slots.Length; i++)
             {
                 int port = basePort == 0 ? 0 : basePort + i;
-                var server = new TcpDeviceServer(_slots[i], address, port, _options.DumpDirectory);
+                var server = new TcpDeviceServer(_slots[i], address, port, _options.DumpDirectory, _options.Time);
                 _servers.Add(server);
                 server.Start();
                 urls[i] = server.Url;
@@ -205,14 +212,20 @@ public sealed class SimulatorHost : IAsyncDisposable
             Directory.CreateDirectory(directory);
             for (int i = 0; i < _slots.Length; i++)
             {
-                var server = new PtyDeviceServer(_slots[i], Path.Combine(directory, $"{_options.Chip.Key}-{i}"));
+                var server = new PtyDeviceServer(_slots[i], Path.Combine(directory, $"{_options.Chip.Key}-{i}"), _options.Time);
                 _servers.Add(server);
+                _ptyServers[i] = server;
                 ptys[i] = server.Path;
+            }
+
+            // Busy boards' ports are held before anyone is told the fleet is ready.
+            for (int i = 0; i < _slots.Length; i++)
+            {
+                await _ptyServers[i]!.HoldIfBusyAsync(_slots[i].Device, cancellationToken).ConfigureAwait(false);
             }
         }
 
         _urls = urls;
         _ptys = ptys;
-        return Task.CompletedTask;
     }
 }

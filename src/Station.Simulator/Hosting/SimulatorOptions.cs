@@ -35,8 +35,12 @@ public sealed record SimulatorOptions
 
     public FlashTiming FlashTiming { get; init; } = FlashTiming.Datasheet;
 
-    /// <summary>Faults per device index (the fault-injection seam); none by default.</summary>
-    public Func<int, FaultPlan>? Faults { get; init; }
+    /// <summary>
+    /// The faults the fleet suffers (<see cref="FaultSpec"/>); null for none. Each board that enters a slot
+    /// draws its own from the seed, the slot and its serial, and records what was injected on it
+    /// (<c>&lt;dump dir&gt;/&lt;MAC&gt;.faults.json</c> beside its flash dump).
+    /// </summary>
+    public FaultSpec? Faults { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -73,7 +77,7 @@ public sealed record SimulatorOptions
         Pacing = Pacing,
         EnDelay = EnDelay,
         FlashTiming = FlashTiming,
-        Faults = Faults?.Invoke(index) ?? FaultPlan.None,
+        Faults = FaultPlan.Deal(Faults, new BoardKey(Seed, index, serial), Time),
         Time = Time,
     };
 
@@ -107,6 +111,15 @@ public sealed record SimulatorOptions
         if (EnDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("EnDelay cannot be negative.", nameof(EnDelay));
+        }
+
+        if (Faults is { } faults)
+        {
+            faults.CheckSlots(Count);
+            if (PtyDirectory is not null && faults.Clauses.Any(c => c.Kind == FaultKind.Busy) && !FlockHolder.Available)
+            {
+                throw new ArgumentException("The busy fault on pseudo-terminals needs flock(1) (util-linux) on the PATH to hold the port.", nameof(Faults));
+            }
         }
     }
 }
