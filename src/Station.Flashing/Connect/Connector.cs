@@ -19,6 +19,9 @@ public sealed record ConnectResult(int Attempt, string? ResetStrategy, bool Stub
 /// </summary>
 public sealed class Connector(LoaderClient client, TimeProvider time, IFlashEventSink events)
 {
+    private static readonly TimeSpan DrainGap = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan DrainMax = TimeSpan.FromMilliseconds(50);
+
     public async Task<ConnectResult> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken)
     {
         var link = client.Link;
@@ -64,7 +67,9 @@ public sealed class Connector(LoaderClient client, TimeProvider time, IFlashEven
     /// <summary>One SYNC; returns whether the stub answered, or null when nothing valid came back. Text outside frames goes to <paramref name="seen"/>.</summary>
     private async Task<bool?> TrySyncAsync(List<byte> seen, CancellationToken cancellationToken)
     {
+        // Keep what already arrived (a banner behind a flood of app output) before dropping stale input.
         seen.AddRange(client.TakeUnframedInput());
+        seen.AddRange(await client.CollectTextAsync(DrainGap, DrainGap, DrainMax, cancellationToken).ConfigureAwait(false));
         await client.DiscardInputAsync(cancellationToken).ConfigureAwait(false);
         await client.SendAsync(Requests.Sync(), cancellationToken).ConfigureAwait(false);
         Reply first;
