@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Station.Cli.Options;
 using Station.Protocol.Chips;
+using Station.Simulator.Faults;
 using Station.Simulator.Hosting;
 
 namespace Station.Cli.Commands;
@@ -15,6 +16,7 @@ namespace Station.Cli.Commands;
 /// Stdout, for a parent process to parse (one line each, in this order):
 /// <code>
 /// Simulating N × ESP32, 4MB flash, pacing on, seed 1
+/// Faults: &lt;spec in canonical form&gt;                                       (only with --faults)
 /// device &lt;i&gt;  &lt;MAC&gt;  socket://127.0.0.1:4000[  &lt;pty path&gt;]      (one per slot, slot order)
 /// Ready. …
 /// </code>
@@ -43,7 +45,7 @@ public static class SimulateCommand
         var pty = new Option<string?>("--pty") { Description = "Directory for one pseudo-terminal per device (<dir>/<chip>-<i>)" };
         var flashSize = new Option<string>("--flash-size") { Description = "Flash size of every device", DefaultValueFactory = _ => "4MB" };
         var dumpDir = new Option<string?>("--dump-dir") { Description = "Write each device's flash to <dir>/<MAC>.bin on exit, on disconnect and on SIGUSR1" };
-        var seed = new Option<ulong>("--seed") { Description = "Seed for the devices' MACs", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for the devices' MACs and their faults", DefaultValueFactory = _ => 1 };
         var noPacing = new Option<bool>("--no-pacing") { Description = "Do not model wire time and flash timing (fast tests)" };
         var replaceFinished = new Option<double?>("--replace-finished")
         {
@@ -55,14 +57,15 @@ public static class SimulateCommand
         };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print every device's activity" };
         var control = new Option<bool>("--control") { Description = "Read commands on stdin: 'swap <i>' puts a new board in slot i, 'dump' dumps every flash; stdin closing stops" };
+        var faults = new Option<string?>("--faults") { Description = FaultsHelp(), HelpName = "SPEC" };
         var command = new Command("simulate", "Serve simulated ESP devices (ROM loader and flasher stub) on TCP ports and pseudo-terminals")
         {
-            chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, control, replaceFinished, boards,
+            chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, control, replaceFinished, boards, faults,
         };
 
         command.SetAction((result, ct) => context.RunAsync(async token =>
         {
-            var options = Build(result, chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, context);
+            var options = Build(result, chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, faults, context);
             if (result.GetValue(boards) is { } boardDirectory)
             {
                 options = Directory.Exists(boardDirectory)
@@ -89,6 +92,11 @@ public static class SimulateCommand
 
             await context.Out.WriteLineAsync(
                 $"Simulating {options.Count} × {options.Chip.Name}, {FlashCodes.SizeName(options.FlashSize)} flash, pacing {(options.Pacing ? "on" : "off")}, seed {options.Seed}");
+            if (options.Faults is { IsEmpty: false } spec)
+            {
+                await context.Out.WriteLineAsync($"Faults: {spec}{(options.DumpDirectory is null ? "" : $" (what each board suffered: {options.DumpDirectory}/<MAC>.faults.json)")}");
+            }
+
             foreach (var port in host.Ports)
             {
                 string where = string.Join("  ", new[] { port.Url, port.PtyPath }.Where(p => p is not null));
@@ -200,6 +208,28 @@ public static class SimulateCommand
         }
     }
 
+    /// <summary>The --faults grammar, as --help prints it.</summary>
+    private static string FaultsHelp()
+    {
+        var text = new System.Text.StringBuilder(
+            "Inject faults, e.g. 'corrupt=1e-5;ram-corrupt=0.002;no-download-once=0.05;d3:dead-tx=1;unplug=0.02/1.5s;slow-erase=3'. "
+            + "Clauses [dN:]name[=value[/duration]] separated by ';'. dN: = only slot N, counted from 1 (device 0 is d1). "
+            + "RATE is per host byte (0..1), P per board (0..1, default 1): each board entering a slot draws its faults once, "
+            + "from --seed, its slot and its serial. DURATION: 2, 1.5s or 1500ms. A later clause of the same name wins. "
+            + "With --dump-dir, <dir>/<MAC>.faults.json beside each flash dump lists what was injected. Faults: ");
+        text.AppendJoin("; ", FaultNames.All.Select(n => $"{n.Name}={ValueName(n)}: {n.Meaning}"));
+        return text.ToString();
+
+        static string ValueName(FaultName name) => name.Value switch
+        {
+            FaultValue.Rate => "RATE",
+            FaultValue.Baud => "BAUD",
+            FaultValue.Factor => "FACTOR",
+            _ when name.DefaultDuration is { } d => $"P[/{(name.Kind == FaultKind.Unplug ? "DELAY" : "DURATION")}, default {d.TotalSeconds:0.###}s]",
+            _ => "P",
+        };
+    }
+
     private static async Task DumpAsync(SimulatorHost host, CommandContext context)
     {
         var paths = await host.DumpAllAsync(CancellationToken.None);
@@ -208,8 +238,18 @@ public static class SimulateCommand
 
     private static SimulatorOptions Build(
         ParseResult result, Option<string> chip, Option<int> count, Option<string?> tcp, Option<string?> pty, Option<string> flashSize,
-        Option<string?> dumpDir, Option<ulong> seed, Option<bool> noPacing, Option<bool> verbose, CommandContext context)
+        Option<string?> dumpDir, Option<ulong> seed, Option<bool> noPacing, Option<bool> verbose, Option<string?> faults, CommandContext context)
     {
+        FaultSpec faultSpec;
+        try
+        {
+            faultSpec = FaultSpec.Parse(result.GetValue(faults));
+        }
+        catch (FaultSpecException e)
+        {
+            throw new UsageException($"--faults: {e.Message}.");
+        }
+
         string chipName = result.GetValue(chip)!;
         if (!ChipCatalogue.TryFind(chipName, out var spec))
         {
@@ -250,6 +290,7 @@ public static class SimulateCommand
             Seed = result.GetValue(seed),
             Pacing = !result.GetValue(noPacing),
             Time = context.Time,
+            Faults = faultSpec.IsEmpty ? null : faultSpec,
             Events = result.GetValue(verbose) ? e => context.Out.WriteLine($"device {e.Index} {e.Mac}: {e.Activity} {e.Detail}") : null,
         };
         try
@@ -258,7 +299,7 @@ public static class SimulateCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message);
+            throw new UsageException(e.ParamName == nameof(SimulatorOptions.Faults) || e.Message.StartsWith("fault clause", StringComparison.Ordinal) ? $"--faults: {e.Message}" : e.Message);
         }
 
         if (options.DumpDirectory is { } dump)
