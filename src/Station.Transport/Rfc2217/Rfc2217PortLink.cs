@@ -13,8 +13,13 @@ public sealed class Rfc2217PortLink : IByteLink, IHostSignals
 {
     private readonly TelnetSession _session;
     private readonly Lock _gate = new();
+    private readonly Queue<(byte[] Data, int? Baud)> _received = new();
+    private int _headOffset;
+    private TaskCompletionSource? _waiter;
+    private bool _closed;
     private LineState _lines;
     private int? _hostBaud;
+    private int? _readBaud;
 
     private Rfc2217PortLink(Socket socket, string name, string signature)
     {
@@ -23,10 +28,41 @@ public sealed class Rfc2217PortLink : IByteLink, IHostSignals
         _session = new TelnetSession(socket, name,
             acceptLocal: [Telnet.Binary, Telnet.SuppressGoAhead, Telnet.ComPortOption],
             acceptRemote: [Telnet.Binary, Telnet.SuppressGoAhead, Telnet.ComPortOption],
-            OnSubnegotiation);
+            OnSubnegotiation,
+            OnData);
     }
 
-    public event Action<LineState>? LinesChanged;
+    private Action<LineState>? _linesChanged;
+    private CancellationToken? _startWhenWatched;
+    private int _started;
+
+    /// <summary>Raised on the connection's reader when the client changed DTR or RTS.</summary>
+    public event Action<LineState>? LinesChanged
+    {
+        add
+        {
+            CancellationToken? start;
+            lock (_gate)
+            {
+                _linesChanged += value;
+                start = _startWhenWatched;
+                _startWhenWatched = null;
+            }
+
+            if (start is { } token)
+            {
+                _ = StartQuietlyAsync(token);
+            }
+        }
+
+        remove
+        {
+            lock (_gate)
+            {
+                _linesChanged -= value;
+            }
+        }
+    }
 
     public string Name { get; }
 
@@ -49,7 +85,7 @@ public sealed class Rfc2217PortLink : IByteLink, IHostSignals
         }
     }
 
-    /// <summary>The baud the client last set; null until it set one.</summary>
+    /// <summary>The baud the client set last (for what the device sends now); null until it set one.</summary>
     public int? HostBaud
     {
         get
@@ -57,6 +93,21 @@ public sealed class Rfc2217PortLink : IByteLink, IHostSignals
             lock (_gate)
             {
                 return _hostBaud;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The client's baud for the bytes the device read last: a SET-BAUDRATE applies to the data after it
+    /// in the stream, so bytes sent before a change keep the rate they were sent at even when read after it.
+    /// </summary>
+    public int? HostBaudOfLastRead
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _readBaud ?? _hostBaud;
             }
         }
     }
@@ -75,13 +126,72 @@ public sealed class Rfc2217PortLink : IByteLink, IHostSignals
     /// <summary>Wraps an accepted connection without reading yet, so handlers can be attached before the first command arrives.</summary>
     public static Rfc2217PortLink Create(Socket socket, string name, string signature = "Station simulator") => new(socket, name, signature);
 
-    /// <summary>Offers the options and starts reading.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) => _session.StartAsync(offer: true, cancellationToken);
+    /// <summary>
+    /// Starts (as <see cref="StartAsync"/>) once something subscribes to <see cref="LinesChanged"/>: a
+    /// device attached after the connection was accepted then sees every line change the client makes,
+    /// including a reset sent the moment it connected.
+    /// </summary>
+    public void StartWhenWatched(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_linesChanged is null)
+            {
+                _startWhenWatched = cancellationToken;
+                return;
+            }
+        }
+
+        _ = StartQuietlyAsync(cancellationToken);
+    }
+
+    /// <summary>Offers the options and starts reading (once; later calls do nothing).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            return;
+        }
+
+        await _session.StartAsync(offer: true, cancellationToken).ConfigureAwait(false);
+        _ = _session.Closed.ContinueWith(_ => Wake(close: true), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        int n = await _session.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return n > 0 ? n : throw _session.Gone(null);
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                if (_received.Count > 0)
+                {
+                    // Never across a baud change: the device sees each byte with the rate it was sent at.
+                    var (data, baud) = _received.Peek();
+                    int n = Math.Min(buffer.Length, data.Length - _headOffset);
+                    data.AsSpan(_headOffset, n).CopyTo(buffer.Span);
+                    _headOffset += n;
+                    _readBaud = baud;
+                    if (_headOffset == data.Length)
+                    {
+                        _received.Dequeue();
+                        _headOffset = 0;
+                    }
+
+                    return n;
+                }
+
+                if (_closed)
+                {
+                    throw _session.Gone(null);
+                }
+
+                _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _waiter.Task;
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _session.WriteDataAsync(data, cancellationToken);
@@ -99,11 +209,52 @@ public sealed class Rfc2217PortLink : IByteLink, IHostSignals
     /// <summary>Drops what the client sent and the device has not read yet.</summary>
     public ValueTask DiscardInputAsync(CancellationToken cancellationToken)
     {
-        _session.ClearInput();
+        lock (_gate)
+        {
+            _received.Clear();
+            _headOffset = 0;
+        }
+
         return ValueTask.CompletedTask;
     }
 
     public ValueTask DisposeAsync() => _session.DisposeAsync();
+
+    /// <summary>A start nobody awaits: a client already gone shows up as the connection closing.</summary>
+    private async Task StartQuietlyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is LinkException or OperationCanceledException)
+        {
+            Wake(close: true);
+        }
+    }
+
+    private void OnData(ReadOnlySpan<byte> data)
+    {
+        lock (_gate)
+        {
+            _received.Enqueue((data.ToArray(), _hostBaud));
+        }
+
+        Wake(close: false);
+    }
+
+    private void Wake(bool close)
+    {
+        TaskCompletionSource? wake;
+        lock (_gate)
+        {
+            _closed |= close;
+            wake = _waiter;
+            _waiter = null;
+        }
+
+        wake?.TrySetResult();
+    }
 
     private void OnSubnegotiation(byte option, ReadOnlySpan<byte> payload)
     {
@@ -172,9 +323,15 @@ public sealed class Rfc2217PortLink : IByteLink, IHostSignals
             now = next;
         }
 
+        Action<LineState>? handlers;
+        lock (_gate)
+        {
+            handlers = _linesChanged;
+        }
+
         if (changed)
         {
-            LinesChanged?.Invoke(now);
+            handlers?.Invoke(now);
         }
 
         return value switch

@@ -8,6 +8,9 @@ namespace Station.Transport.Rfc2217;
 /// <summary>Receives a subnegotiation on the session's reader (keep it short: the stream waits).</summary>
 internal delegate void SubnegotiationHandler(byte option, ReadOnlySpan<byte> payload);
 
+/// <summary>Receives data on the session's reader.</summary>
+internal delegate void DataHandler(ReadOnlySpan<byte> data);
+
 /// <summary>
 /// A telnet connection over one socket, shared by the RFC 2217 client and the simulator's server: a
 /// reader task decodes the stream (data to a queue, negotiations answered here, subnegotiations to the
@@ -25,6 +28,7 @@ internal sealed class TelnetSession : ITelnetReceiver, IAsyncDisposable
     private readonly HashSet<byte> _acceptLocal;
     private readonly HashSet<byte> _acceptRemote;
     private readonly SubnegotiationHandler _onSubnegotiation;
+    private readonly DataHandler? _onData;
     private readonly TelnetDecoder _decoder = new();
     private readonly ByteQueue _data = new();
     private readonly SemaphoreSlim _send = new(1, 1);
@@ -37,8 +41,12 @@ internal sealed class TelnetSession : ITelnetReceiver, IAsyncDisposable
     private Task _reader = Task.CompletedTask;
     private int _disposed;
 
-    public TelnetSession(Socket socket, string name, IEnumerable<byte> acceptLocal, IEnumerable<byte> acceptRemote, SubnegotiationHandler onSubnegotiation)
+    /// <param name="onData">Where received data goes instead of the session's own queue (then <see cref="ReadAsync"/> is not used).</param>
+    public TelnetSession(
+        Socket socket, string name, IEnumerable<byte> acceptLocal, IEnumerable<byte> acceptRemote, SubnegotiationHandler onSubnegotiation,
+        DataHandler? onData = null)
     {
+        _onData = onData;
         _socket = socket;
         _socket.NoDelay = true;
         _name = name;
@@ -132,7 +140,17 @@ internal sealed class TelnetSession : ITelnetReceiver, IAsyncDisposable
 
     public LinkException Gone(Exception? inner) => new(LinkFailure.Gone, _name, $"{_name} closed the connection.", inner);
 
-    public void OnData(ReadOnlySpan<byte> data) => _data.Write(data);
+    public void OnData(ReadOnlySpan<byte> data)
+    {
+        if (_onData is null)
+        {
+            _data.Write(data);
+        }
+        else
+        {
+            _onData(data);
+        }
+    }
 
     public void OnNegotiation(byte verb, byte option)
     {
