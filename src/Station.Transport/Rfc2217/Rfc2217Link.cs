@@ -15,6 +15,8 @@ namespace Station.Transport.Rfc2217;
 /// <para>Opening negotiates BINARY and SUPPRESS-GO-AHEAD both ways and COM-PORT-OPTION; a server that
 /// refuses COM-PORT-OPTION (or never answers) is not an RFC 2217 port and the open fails with
 /// <see cref="LinkFailure.BadAddress"/> (use <c>socket://</c> for a raw TCP port).</para>
+/// <para>Opening also asks for the port's DTR state: only a server that can report it drives modem
+/// lines (<see cref="Capabilities"/>).</para>
 /// <para>Baud changes wait (briefly) for the server's answer, which carries the rate in effect.
 /// DTR/RTS commands are not waited for: their order in the stream is what matters, and servers in
 /// front of ports without modem lines (ser2net on a pty) never confirm them. What the server did
@@ -35,6 +37,8 @@ public sealed class Rfc2217Link : IByteLink
     private readonly TaskCompletionSource<bool> _comPort = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private TaskCompletionSource<int>? _baudAnswer;
+    private TaskCompletionSource<byte>? _dtrStateAnswer;
+    private bool _modemLines;
     private bool? _dtrConfirmed;
     private bool? _rtsConfirmed;
 
@@ -58,7 +62,12 @@ public sealed class Rfc2217Link : IByteLink
 
     public string Name { get; }
 
-    public LinkCapabilities Capabilities => new(ModemLines: true, Baud: true);
+    /// <summary>
+    /// ModemLines is true when the server reported the port's DTR state at open: a server in front of a
+    /// port without modem lines (ser2net on a pty) answers that query with "unknown" or not at all, and
+    /// then resets cannot reach the board, just as on a local pty.
+    /// </summary>
+    public LinkCapabilities Capabilities => new(ModemLines: _modemLines, Baud: true);
 
     /// <summary>The baud the server confirmed last (or the one asked for, when it did not answer).</summary>
     public int Baud { get; private set; }
@@ -156,10 +165,10 @@ public sealed class Rfc2217Link : IByteLink
         Baud = await AnswerAsync(answer.Task, cancellationToken).ConfigureAwait(false) is int confirmed and > 0 ? confirmed : baud;
     }
 
-    /// <summary>DTR and/or RTS as SET-CONTROL commands, both in one send when both are given.</summary>
+    /// <summary>DTR and/or RTS as SET-CONTROL commands, both in one send when both are given; no-op where the port has no modem lines.</summary>
     public ValueTask SetLinesAsync(bool? dtr, bool? rts, CancellationToken cancellationToken)
     {
-        if (dtr is null && rts is null)
+        if (!_modemLines || (dtr is null && rts is null))
         {
             return ValueTask.CompletedTask;
         }
@@ -205,6 +214,15 @@ public sealed class Rfc2217Link : IByteLink
         setup.Write(ComPort.Command(ComPort.SetControl, ComPort.NoFlowControl));
         await _session.SendRawAsync(setup.WrittenMemory, cancellationToken).ConfigureAwait(false);
         await SetBaudAsync(baud, cancellationToken).ConfigureAwait(false);
+
+        var dtrState = new TaskCompletionSource<byte>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _dtrStateAnswer = dtrState;
+        }
+
+        await _session.SendRawAsync(ComPort.Command(ComPort.SetControl, ComPort.RequestDtr), cancellationToken).ConfigureAwait(false);
+        _modemLines = await AnswerAsync(dtrState.Task, cancellationToken).ConfigureAwait(false) is ComPort.DtrOn or ComPort.DtrOff;
     }
 
     /// <summary>The task's result, or null when it does not complete within the timeout or the connection closes first.</summary>
@@ -243,8 +261,15 @@ public sealed class Rfc2217Link : IByteLink
                 waiting?.TrySetResult(baud);
                 break;
             case ComPort.SetControl when value.Length == 1:
+                TaskCompletionSource<byte>? stateQuery = null;
                 lock (_gate)
                 {
+                    if (value[0] is ComPort.RequestDtr or ComPort.DtrOn or ComPort.DtrOff)
+                    {
+                        stateQuery = _dtrStateAnswer;
+                        _dtrStateAnswer = null;
+                    }
+
                     switch (value[0])
                     {
                         case ComPort.DtrOn or ComPort.DtrOff:
@@ -256,6 +281,7 @@ public sealed class Rfc2217Link : IByteLink
                     }
                 }
 
+                stateQuery?.TrySetResult(value[0]);
                 break;
         }
     }

@@ -21,8 +21,8 @@ public sealed class Rfc2217LinkTests
         Assert.Equal(460800, pair.Client.Baud);
         Assert.Equal(new LinkCapabilities(ModemLines: true, Baud: true), pair.Client.Capabilities);
         Assert.Equal("Station simulator", pair.Client.ServerSignature);
-        // 8 data bits, no parity, 1 stop bit, no flow control, then the baud.
-        Assert.Equal(["0:", "2:08", "3:01", "4:01", "5:01", "1:00070800"], pair.Commands.Take(6));
+        // 8 data bits, no parity, 1 stop bit, no flow control, the baud, then the DTR state query.
+        Assert.Equal(["0:", "2:08", "3:01", "4:01", "5:01", "1:00070800", "5:07"], pair.Commands.Take(7));
     }
 
     [Fact]
@@ -152,6 +152,25 @@ public sealed class Rfc2217LinkTests
         (await accepted).Dispose();
     }
 
+    [Fact]
+    public async Task ConnectAsync_ServerCannotTellTheDtrState_NoModemLinesAndNoLineCommandsSent()
+    {
+        // Like ser2net in front of a pty: it answers the DTR query with the query itself ("unknown").
+        using var cts = Deadline();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var server = Task.Run(() => PtyLikeServerAsync(listener, cts.Token));
+        await using var link = await Rfc2217Link.ConnectAsync($"rfc2217://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}", 115200, cts.Token);
+
+        await link.SetLinesAsync(true, true, cts.Token);
+        await new ClassicReset(ResetStrategies.DefaultDelay).ResetAsync(link, new InstantTimeProvider(_ => { }), cts.Token);
+        await link.WriteAsync("x"u8.ToArray(), cts.Token);
+
+        byte[] controls = await server;
+        Assert.False(link.Capabilities.ModemLines);
+        Assert.Equal(new[] { ComPort.NoFlowControl, ComPort.RequestDtr }, controls);
+    }
+
     [Theory]
     [InlineData("rfc2217://host")]
     [InlineData("rfc2217://:4000")]
@@ -176,6 +195,56 @@ public sealed class Rfc2217LinkTests
         Assert.IsType<Rfc2217Link>(link);
         await using var served = await port;
         Assert.Equal(230400, served.HostBaud);
+    }
+
+    /// <summary>
+    /// Agrees to COM-PORT-OPTION, confirms bauds, answers SET-CONTROL queries with the query (state
+    /// unknown) and confirms nothing else; returns the SET-CONTROL values received before the first data byte.
+    /// </summary>
+    private static async Task<byte[]> PtyLikeServerAsync(TcpListener listener, CancellationToken cancellationToken)
+    {
+        using var socket = await listener.AcceptSocketAsync(cancellationToken);
+        var receiver = new ServerSide(socket);
+        await socket.SendAsync(Telnet.Command(Telnet.Do, Telnet.ComPortOption), cancellationToken);
+        var decoder = new TelnetDecoder();
+        byte[] buffer = new byte[1024];
+        while (!receiver.SawData)
+        {
+            int n = await socket.ReceiveAsync(buffer, cancellationToken);
+            Assert.True(n > 0, "the client closed before sending data");
+            decoder.Decode(buffer.AsSpan(0, n), receiver);
+        }
+
+        return [.. receiver.Controls];
+    }
+
+    private sealed class ServerSide(Socket socket) : ITelnetReceiver
+    {
+        public List<byte> Controls { get; } = [];
+
+        public bool SawData { get; private set; }
+
+        public void OnData(ReadOnlySpan<byte> data) => SawData = true;
+
+        public void OnNegotiation(byte verb, byte option)
+        {
+        }
+
+        public void OnSubnegotiation(byte option, ReadOnlySpan<byte> payload)
+        {
+            if (payload.Length == 5 && payload[0] == ComPort.SetBaudRate)
+            {
+                socket.Send(ComPort.Command(ComPort.SetBaudRate + ComPort.ServerOffset, payload[1..]));
+            }
+            else if (payload.Length == 2 && payload[0] == ComPort.SetControl)
+            {
+                Controls.Add(payload[1]);
+                if (payload[1] is ComPort.RequestDtr or ComPort.RequestRts or ComPort.NoFlowControl)
+                {
+                    socket.Send(ComPort.Command(ComPort.SetControl + ComPort.ServerOffset, payload[1]));
+                }
+            }
+        }
     }
 
     /// <summary>A client connected to a port end over loopback, with what the port end saw.</summary>
