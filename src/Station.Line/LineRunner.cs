@@ -19,7 +19,7 @@ public static class LineRunner
         var tally = new JobTally();
         using var halt = new LineHalt(job, stopNewUnits);
         var workers = job.Slots
-            .Select((fixture, i) => new SlotWorker(job, new SlotState(i + 1, fixture), counter, tally, halt))
+            .Select((fixture, i) => new SlotWorker(job, new SlotState(i + 1, fixture, job.BaudMemory), counter, tally, halt))
             .Select(worker => Task.Run(() => worker.RunAsync(abortUnits), CancellationToken.None))
             .ToArray();
         await Task.WhenAll(workers).ConfigureAwait(false);

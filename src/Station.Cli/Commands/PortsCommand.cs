@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Station.Cli.Options;
+using Station.Cli.Ports;
+using Station.Cli.Run;
 using Station.Transport.Discovery;
 
 namespace Station.Cli.Commands;
@@ -17,19 +19,34 @@ public static class PortsCommand
     {
         var json = new Option<bool>("--json") { Description = "Print the ports as JSON" };
         var all = new Option<bool>("--all") { Description = "Also list serial ports that are not on USB" };
+        var slots = new Option<string?>("--slots") { Description = "Station file: show which slot each port is, and which slots are empty" };
         var sysRoot = new Option<string>("--sys-root") { Description = "Where sysfs is (tests)", DefaultValueFactory = _ => "/sys", Hidden = true };
         var devRoot = new Option<string>("--dev-root") { Description = "Where /dev is (tests)", DefaultValueFactory = _ => "/dev", Hidden = true };
         var command = new Command("ports", "List serial ports with USB vendor:product, bridge, serial number and physical hub path")
         {
-            json, all, sysRoot, devRoot,
+            json, all, sysRoot, devRoot, slots,
         };
         command.SetAction((result, ct) => context.RunAsync(async token =>
         {
-            var discovery = new PortDiscovery(result.GetValue(sysRoot)!, result.GetValue(devRoot)!);
+            StationFile? file = null;
+            if (result.GetValue(slots) is { } stationPath)
+            {
+                try
+                {
+                    file = StationFile.Load(stationPath);
+                }
+                catch (StationFileException e)
+                {
+                    throw new UsageException(e.Message);
+                }
+            }
+
+            var discovery = LineSlots.Discovery(file, result.GetValue(sysRoot)!, result.GetValue(devRoot)!);
             var ports = discovery.Scan().Where(p => result.GetValue(all) || p.Usb is not null).ToList();
+            string? SlotOf(SerialPortInfo port) => file?.Slots.FirstOrDefault(slot => Matches(slot, port))?.Name;
             if (result.GetValue(json))
             {
-                await context.Out.WriteLineAsync(JsonSerializer.Serialize(ports.Select(Document), new JsonSerializerOptions { WriteIndented = true }));
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(ports.Select(p => Document(p, SlotOf(p))), new JsonSerializerOptions { WriteIndented = true }));
                 return ExitCodes.Success;
             }
 
@@ -45,7 +62,19 @@ public static class PortsCommand
             {
                 p.DevicePath, p.Usb?.Id.ToString() ?? "", p.BridgeName, p.Usb?.Serial ?? "", p.Usb?.SlotKey ?? "", MaxBaud(p), p.ByPath ?? "",
             }).ToList();
-            await WriteTableAsync(context.Out, ["PORT", "USB", "BRIDGE", "SERIAL", "HUB PATH", "MAX BAUD", "BY-PATH"], rows);
+            if (file is null)
+            {
+                await WriteTableAsync(context.Out, ["PORT", "USB", "BRIDGE", "SERIAL", "HUB PATH", "MAX BAUD", "BY-PATH"], rows);
+            }
+            else
+            {
+                await WriteTableAsync(context.Out, ["SLOT", "PORT", "USB", "BRIDGE", "SERIAL", "HUB PATH", "MAX BAUD", "BY-PATH"],
+                    [.. rows.Select((row, i) => (string[])[SlotOf(ports[i]) ?? "-", .. row])]);
+                foreach (var empty in file.Slots.Where(slot => slot.Port is null && !ports.Any(p => Matches(slot, p))))
+                {
+                    await context.Out.WriteLineAsync($"Empty: {empty.Name} ({empty.Where}): nothing plugged in there.");
+                }
+            }
             foreach (var advice in ports.Select(p => p.Adapter).OfType<AdapterSpec>().Where(a => a.Advice is not null).DistinctBy(a => a.Name))
             {
                 await context.Out.WriteLineAsync($"{advice.Name}: {advice.Advice}");
@@ -73,8 +102,15 @@ public static class PortsCommand
         _ => "",
     };
 
-    private static object Document(SerialPortInfo p) => new
+    /// <summary>Whether a station-file slot is this port: by hub path or interface, by by-path name, or by device path.</summary>
+    internal static bool Matches(StationSlot slot, SerialPortInfo port) =>
+        (slot.Usb is { } usb && port.Usb is { } details && (usb == details.SlotKey || usb == details.Interface))
+        || (slot.ByPath is { } byPath && port.ByPath is { } link && (byPath == link || byPath == Path.GetFileName(link)))
+        || (slot.Port is { } path && path == port.DevicePath);
+
+    private static object Document(SerialPortInfo p, string? slot) => new
     {
+        slot,
         port = p.DevicePath,
         name = p.Name,
         driver = p.Driver,

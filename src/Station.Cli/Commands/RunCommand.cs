@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Station.Cli.Options;
+using Station.Cli.Ports;
 using Station.Cli.Run;
 using Station.Line;
 using Station.Line.Events;
@@ -42,6 +43,7 @@ public static class RunCommand
         var profile = new Option<string>("--profile") { Description = "Profile file (profiles/*.json)", Required = true };
         var ports = new Option<string?>("--ports") { Description = "Comma-separated ports: /dev/ttyUSB0,socket://HOST:PORT,…" };
         var glob = new Option<string?>("--ports-glob") { Description = "Ports matching a pattern, e.g. /dev/serial/by-path/*usb*" };
+        var slots = new Option<string?>("--slots") { Description = "Station file naming the slots by USB position (station.json; see 'station ports')" };
         var simulate = new Option<int?>("--simulate") { Description = "Run N simulated slots in a separate simulator process; each finished unit is replaced by a new one" };
         var units = new Option<int?>("--units") { Description = "Stop after this many units in total (default: run until Ctrl+C)" };
         var operatorName = new Option<string>("--operator") { Description = "Who runs the line", DefaultValueFactory = _ => Environment.UserName };
@@ -63,7 +65,7 @@ public static class RunCommand
         };
         var command = new Command(name, description)
         {
-            profile, ports, glob, simulate, units, operatorName, batch, stationId, reports, stubDir, trace, seed, noPacing, faults,
+            profile, ports, glob, simulate, units, operatorName, batch, stationId, reports, stubDir, trace, seed, noPacing, faults, slots,
         };
         if (operation == LineOperation.Qa)
         {
@@ -72,10 +74,23 @@ public static class RunCommand
 
         command.SetAction((result, ct) => context.RunAsync(async token =>
         {
-            int sources = new object?[] { result.GetValue(ports), result.GetValue(glob), result.GetValue(simulate) }.Count(v => v is not null);
+            int sources = new object?[] { result.GetValue(ports), result.GetValue(glob), result.GetValue(simulate), result.GetValue(slots) }.Count(v => v is not null);
             if (sources != 1)
             {
-                throw new UsageException("Give exactly one of --ports, --ports-glob or --simulate.");
+                throw new UsageException("Give exactly one of --ports, --ports-glob, --slots or --simulate.");
+            }
+
+            StationFile? stationFile = null;
+            if (result.GetValue(slots) is { } stationPath)
+            {
+                try
+                {
+                    stationFile = StationFile.Load(stationPath);
+                }
+                catch (StationFileException e)
+                {
+                    throw new UsageException(e.Message);
+                }
             }
 
             if (result.GetValue(units) is < 1)
@@ -153,8 +168,10 @@ public static class RunCommand
             }
             else
             {
-                var list = result.GetValue(ports) is { } p ? PortList.Parse(p) : PortList.Glob(result.GetValue(glob)!);
-                fixtures = list.Select((port, i) => (ISlotFixture)new PortFixture(port, links, wrap is null ? null : link => wrap(link, i + 1))).ToList();
+                var discovery = LineSlots.Discovery(stationFile);
+                fixtures = stationFile is not null
+                    ? LineSlots.FromStationFile(stationFile, links, discovery, wrap)
+                    : LineSlots.FromPorts(result.GetValue(ports) is { } p ? PortList.Parse(p) : PortList.Glob(result.GetValue(glob)!), links, discovery, wrap);
             }
 
             await using var fleetLifetime = fleet;
@@ -175,7 +192,12 @@ public static class RunCommand
                 }
 
                 job = await LineJob.PrepareAsync(loaded, identity, fixtures, records, new FanOut(console, log),
-                    DeviceOptions.ResolveStubs(result.GetValue(stubDir)), unitCount, context.Time, token, ledger) with { Operation = operation };
+                    DeviceOptions.ResolveStubs(result.GetValue(stubDir)), unitCount, context.Time, token, ledger) with
+                {
+                    Operation = operation,
+                    // Real slots keep the baud they last passed at for the next job; simulated ones are new every run.
+                    BaudMemory = fleet is null ? new SlotBaudFile(Path.GetFullPath(result.GetValue(reports)!), context.Time) : null,
+                };
             }
             catch (ProfileException e)
             {

@@ -26,6 +26,7 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
     public async Task RunAsync(CancellationToken abortUnits)
     {
         var stopNewUnits = halt.StopNewUnits;
+        job.Events.On(new SlotStarted(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port, slot.Fixture.SlotName));
         string? lastMac = null;
         bool first = true;
         try
@@ -45,6 +46,11 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
 
                 var outcome = await RunUnitAsync(unit, abortUnits).ConfigureAwait(false);
                 tally.Count(outcome.Record.Result);
+                if (outcome.Record.Result == UnitResult.Pass && job.Operation == LineOperation.Flash)
+                {
+                    slot.Passed(outcome.Record.Baud);
+                }
+
                 lastMac = outcome.Record.Mac;
                 if (halt.HaltIfNeeded(ErrorOf(outcome.Record), slot))
                 {
@@ -337,7 +343,7 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             {
                 Attempts = 1,
                 SyncTriesPerAttempt = 2,
-                ResetStrategies = job.ResetStrategies.Count > 0 ? [job.ResetStrategies[0]] : null,
+                ResetStrategies = slot.ResetStrategies(job) is { Count: > 0 } strategies ? [strategies[0]] : null,
             };
             var device = await EspDevice.ConnectAsync(link, options, job.Time, NoFlashEvents.Instance, stop).ConfigureAwait(false);
             return device.Identity.Mac.ToString();

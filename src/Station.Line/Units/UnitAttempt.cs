@@ -255,6 +255,8 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
             Operator = job.Identity.Operator,
             Slot = slot.Number,
             Port = slot.Fixture.Port,
+            SlotName = slot.Fixture.SlotName,
+            Usb = slot.Fixture.PortInfo?.UsbSummary,
             UnitNumber = unit,
             Attempt = attempt,
             Started = started,

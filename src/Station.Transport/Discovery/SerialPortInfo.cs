@@ -42,4 +42,9 @@ public sealed record SerialPortInfo(
 {
     /// <summary>The name of the bridge for people: the catalogue's, else the USB product string, else the driver.</summary>
     public string BridgeName => Adapter?.Name ?? Usb?.Product ?? Driver ?? "";
+
+    /// <summary>One line for records: <c>10c4:ea60 CP210x sn 0001 at 1-1.4.2</c>; null for ports not on USB.</summary>
+    public string? UsbSummary => Usb is not { } usb
+        ? null
+        : $"{usb.Id} {BridgeName}{(usb.Serial is null ? "" : $" sn {usb.Serial}")} at {usb.SlotKey}";
 }

@@ -52,6 +52,40 @@ public sealed class PortsCommandTests : IDisposable
         Assert.Equal("serial", ports[3].GetProperty("driver").GetString());
     }
 
+    [Fact]
+    public async Task Ports_WithAStationFile_NamesEachPortsSlotAndListsTheEmptyOnes()
+    {
+        string file = Path.Combine(_fs.Root, "station.json");
+        await File.WriteAllTextAsync(file, """
+            { "slots": [
+                { "name": "fixture A, slot 1", "usb": "1-1.4.1" },
+                { "name": "fixture A, slot 2", "byPath": "pci-0000:00:14.0-usb-0:1.4.2:1.0-port0" },
+                { "name": "fixture A, slot 3", "usb": "1-1.4.3" } ] }
+            """);
+
+        var (code, output, error) = await Station("ports", "--slots", file);
+
+        Assert.True(code == 0, error);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("SLOT", lines[0], StringComparison.Ordinal);
+        Assert.Matches(@"^fixture A, slot 1\s+\S+/ttyUSB1\s+1a86:7523", lines[1]);
+        Assert.Matches(@"^fixture A, slot 2\s+\S+/ttyUSB0\s+10c4:ea60", lines[2]);
+        Assert.Matches(@"^-\s+\S+/ttyACM0", lines[3]);
+        Assert.Contains("Empty: fixture A, slot 3 (usb 1-1.4.3): nothing plugged in there.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ports_BrokenStationFile_Exit2WithTheProblemAtItsPath()
+    {
+        string file = Path.Combine(_fs.Root, "station.json");
+        await File.WriteAllTextAsync(file, "{ \"slots\": [ { \"name\": \"A1\", \"usb\": \"ttyUSB0\" } ] }");
+
+        var (code, _, error) = await Station("ports", "--slots", file);
+
+        Assert.Equal(2, code);
+        Assert.Contains("$.slots[0].usb: 'ttyUSB0' is not a hub path", error, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _fs.Dispose();
 
     private Task<(int Code, string Output, string Error)> Station(params string[] arguments) =>
