@@ -17,7 +17,7 @@ public static class FlashErrors
         LinkFailure.Busy => new FlashError(ErrorCodes.PortBusy,
             $"port {e.Port} is held by another program{(e.Holder is null ? "" : $": {e.Holder}")}",
             e.Holder is { } holder
-                ? $"Close {holder} (a serial monitor, slicer or another station), then try again; if it is stuck, end it with kill {HolderPid(holder)}. The station never takes a port from another program."
+                ? $"Close {holder} (a serial monitor, slicer or another station), then try again{StuckHint(holder)}. The station never takes a port from another program."
                 : $"Close the program holding the port (serial monitor, slicer, another station; 'fuser -v {e.Port}' as root names it), then try again. The station never takes a port from another program.") { Permanent = true },
         LinkFailure.PermissionDenied => new FlashError(ErrorCodes.PortDenied,
             $"no permission to open {e.Port}",
@@ -40,9 +40,9 @@ public static class FlashErrors
         _ => new FlashError(ErrorCodes.PortIo, $"I/O error on {e.Port}: {e.Message}", "Re-seat the cable; if it repeats, swap the cable or USB port."),
     };
 
-    /// <summary>"1234" from a holder described as "pid 1234 (command …)".</summary>
-    private static string HolderPid(string holder) =>
-        holder.StartsWith("pid ", StringComparison.Ordinal) ? holder[4..].Split(' ')[0] : holder;
+    /// <summary>For a holder described as "pid 1234 (command …)": how to end it if it does not close.</summary>
+    private static string StuckHint(string holder) =>
+        holder.StartsWith("pid ", StringComparison.Ordinal) ? $"; if it is stuck, end it with kill {holder[4..].Split(' ')[0]}" : "";
 
     // Connecting.
     public static FlashError NoSerialData(string port) => new(ErrorCodes.ConnectNoData,

@@ -29,8 +29,16 @@ public sealed class Rfc2217Link : IByteLink
     /// <summary>How long to wait for the server to agree to COM-PORT-OPTION.</summary>
     public static readonly TimeSpan NegotiationTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long to let the server speak first before offering our options.</summary>
+    public static readonly TimeSpan ServerFirstWait = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>After the server's first bytes, how long its busy answer may take to follow.</summary>
+    public static readonly TimeSpan BusyAnswerWait = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How long to wait for the server to confirm a baud.</summary>
     public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(1);
+
+    private static readonly byte[] InUseAnswer = "Port already in use"u8.ToArray();
 
     private readonly TelnetSession _session;
     private readonly TimeProvider _time;
@@ -146,7 +154,7 @@ public sealed class Rfc2217Link : IByteLink
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         int n = await _session.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return n > 0 ? n : throw _session.Gone(null);
+        return n > 0 ? n : throw Closed();
     }
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => _session.WriteDataAsync(data, cancellationToken);
@@ -198,8 +206,23 @@ public sealed class Rfc2217Link : IByteLink
 
     private async Task OpenAsync(int baud, CancellationToken cancellationToken)
     {
-        await _session.StartAsync(offer: true, cancellationToken).ConfigureAwait(false);
+        // Telnet servers speak first (ser2net offers its options at once). Let them: one whose port another
+        // client holds follows its offers with "Port already in use" and hangs up, and bytes sent to it
+        // meanwhile would turn that hang-up into a reset that loses the text.
+        await _session.StartAsync(offer: false, cancellationToken).ConfigureAwait(false);
+        await AnswerAsync(FirstBytesAsync(), cancellationToken, ServerFirstWait).ConfigureAwait(false);
+        if (_session.Closed.IsCompleted)
+        {
+            throw Closed();
+        }
+
+        await _session.OfferAsync(cancellationToken).ConfigureAwait(false);
         bool? agreed = await AnswerAsync(_comPort.Task, cancellationToken, NegotiationTimeout).ConfigureAwait(false);
+        if (agreed != true && _session.Closed.IsCompleted)
+        {
+            throw Closed();
+        }
+
         if (agreed != true)
         {
             throw new LinkException(LinkFailure.BadAddress, Name,
@@ -223,7 +246,34 @@ public sealed class Rfc2217Link : IByteLink
 
         await _session.SendRawAsync(ComPort.Command(ComPort.SetControl, ComPort.RequestDtr), cancellationToken).ConfigureAwait(false);
         _modemLines = await AnswerAsync(dtrState.Task, cancellationToken).ConfigureAwait(false) is ComPort.DtrOn or ComPort.DtrOff;
+        if (_session.Closed.IsCompleted)
+        {
+            // ser2net agrees to the options, says its port is taken, and hangs up.
+            throw Closed();
+        }
     }
+
+    private async Task<bool> FirstBytesAsync()
+    {
+        await _session.FirstBytes.ConfigureAwait(false);
+
+        // A busy answer follows the offers closely; give it a moment to arrive in the same read.
+        if (!_session.Closed.IsCompleted)
+        {
+            await Task.WhenAny(_session.Closed, Task.Delay(BusyAnswerWait, _time)).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>The server hung up: a busy port when it said so first (ser2net), else the port went away.</summary>
+    private LinkException Closed() =>
+        _session.Opening.StartsWith(InUseAnswer)
+            ? new LinkException(LinkFailure.Busy, Name, $"{Name} answered 'Port already in use' and closed the connection.")
+            {
+                Holder = "another client of the network serial server",
+            }
+            : _session.Gone(null);
 
     /// <summary>The task's result, or null when it does not complete within the timeout or the connection closes first.</summary>
     private async Task<T?> AnswerAsync<T>(Task<T> answer, CancellationToken cancellationToken, TimeSpan? timeout = null)

@@ -38,6 +38,9 @@ internal sealed class TelnetSession : ITelnetReceiver, IAsyncDisposable
     private readonly HashSet<byte> _willSent = [];
     private readonly HashSet<byte> _doSent = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _firstBytes = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly byte[] _opening = new byte[64];
+    private int _openingLength;
     private Task _reader = Task.CompletedTask;
     private int _disposed;
 
@@ -69,32 +72,42 @@ internal sealed class TelnetSession : ITelnetReceiver, IAsyncDisposable
         }
     }
 
+    /// <summary>Completes when the first bytes arrived from the peer (or the connection ended).</summary>
+    public Task FirstBytes => _firstBytes.Task;
+
     /// <summary>Starts reading; with <paramref name="offer"/>, first asks for every accepted option (WILL local, DO remote).</summary>
     public async Task StartAsync(bool offer, CancellationToken cancellationToken)
     {
         _reader = Task.Run(ReadLoopAsync, CancellationToken.None);
-        if (!offer)
+        if (offer)
         {
-            return;
+            await OfferAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
 
+    /// <summary>Asks for every accepted option: WILL for ours, DO for the peer's.</summary>
+    public async Task OfferAsync(CancellationToken cancellationToken)
+    {
         var requests = new ArrayBufferWriter<byte>();
         lock (_gate)
         {
-            foreach (byte option in _acceptLocal.Order())
+            foreach (byte option in _acceptLocal.Order().Where(o => !_local.Contains(o)))
             {
                 _willSent.Add(option);
                 requests.Write(Telnet.Command(Telnet.Will, option));
             }
 
-            foreach (byte option in _acceptRemote.Order())
+            foreach (byte option in _acceptRemote.Order().Where(o => !_remote.Contains(o)))
             {
                 _doSent.Add(option);
                 requests.Write(Telnet.Command(Telnet.Do, option));
             }
         }
 
-        await SendRawAsync(requests.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        if (requests.WrittenCount > 0)
+        {
+            await SendRawAsync(requests.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Waits for data; returns 0 once the connection is closed and every received byte was read.</summary>
@@ -140,8 +153,18 @@ internal sealed class TelnetSession : ITelnetReceiver, IAsyncDisposable
 
     public LinkException Gone(Exception? inner) => new(LinkFailure.Gone, _name, $"{_name} closed the connection.", inner);
 
+    /// <summary>The first data bytes received (up to 64): what a server says before hanging up, e.g. ser2net's "Port already in use".</summary>
+    public ReadOnlySpan<byte> Opening => _opening.AsSpan(0, Volatile.Read(ref _openingLength));
+
     public void OnData(ReadOnlySpan<byte> data)
     {
+        int keep = Math.Min(data.Length, _opening.Length - _openingLength);
+        if (keep > 0)
+        {
+            data[..keep].CopyTo(_opening.AsSpan(_openingLength));
+            Volatile.Write(ref _openingLength, _openingLength + keep);
+        }
+
         if (_onData is null)
         {
             _data.Write(data);
@@ -274,6 +297,7 @@ internal sealed class TelnetSession : ITelnetReceiver, IAsyncDisposable
                 }
 
                 _decoder.Decode(buffer.AsSpan(0, n), this);
+                _firstBytes.TrySetResult();
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -283,6 +307,7 @@ internal sealed class TelnetSession : ITelnetReceiver, IAsyncDisposable
         finally
         {
             _data.Close();
+            _firstBytes.TrySetResult();
         }
     }
 }

@@ -171,6 +171,33 @@ public sealed class Rfc2217LinkTests
         Assert.Equal(new[] { ComPort.NoFlowControl, ComPort.RequestDtr }, controls);
     }
 
+    [Fact]
+    public async Task ConnectAsync_Ser2netPortTakenByAnotherClient_FailsBusyNotGone()
+    {
+        // What ser2net 4.3 sends a second client: its option offers, the text, then it hangs up.
+        using var cts = Deadline();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var server = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync(cts.Token);
+            byte[] answer = [.. Convert.FromHexString("FFFB03FFFD03FFFB01FFFE01FFFD00FFFB00FFFD2C"), .. "Port already in use\r\n"u8];
+            await socket.SendAsync(answer, cts.Token);
+            socket.Shutdown(SocketShutdown.Send);
+            // Read what the client sends until it hangs up: closing with unread bytes would reset the connection.
+            while (await socket.ReceiveAsync(new byte[256], cts.Token) > 0)
+            {
+            }
+        });
+        string url = $"rfc2217://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+
+        var e = await Assert.ThrowsAsync<LinkException>(() => Rfc2217Link.ConnectAsync(url, 115200, cts.Token));
+
+        Assert.True(e.Failure == LinkFailure.Busy, e.Message);
+        Assert.Equal("another client of the network serial server", e.Holder);
+        await server;
+    }
+
     [Theory]
     [InlineData("rfc2217://host")]
     [InlineData("rfc2217://:4000")]
