@@ -1,3 +1,4 @@
+using Station.Protocol.Chips;
 using Station.Transport.Discovery;
 using Station.Transport.Links;
 
@@ -28,6 +29,15 @@ public interface ISlotFixture
 
     /// <summary>What the slot is remembered by across jobs (learned baud): its name, else its port.</summary>
     string SlotKey => SlotName ?? Port;
+
+    /// <summary>
+    /// The board this slot is waiting to see again (after it went away mid-unit), or null when none: a
+    /// fixture that can find a board by its MAC — a USB-Serial/JTAG chip that re-enumerated under another
+    /// /dev name reports its MAC as USB serial number — opens it there when its own port stays absent.
+    /// </summary>
+    void Follow(MacAddress? board)
+    {
+    }
 }
 
 /// <summary>
@@ -36,24 +46,42 @@ public interface ISlotFixture
 /// </summary>
 public sealed class PortFixture(string port, LinkFactory links, Func<IByteLink, IByteLink>? wrap = null) : ISlotFixture
 {
+    private readonly string _given = port;
     private SerialPortInfo? _portInfo;
+    private string _port = port;
+    private MacAddress? _following;
 
-    public string Port { get; } = port;
+    /// <summary>The port given, or where the followed board re-appeared (<see cref="Follow"/>).</summary>
+    public string Port => Volatile.Read(ref _port);
 
     public bool ReplacesBoards => false;
 
     public string? SlotName { get; init; }
 
-    /// <summary>Where to look the port up (device paths only); null: not looked up.</summary>
+    /// <summary>Where to look the port up (device paths only); null: not looked up, and boards are not followed.</summary>
     public PortDiscovery? Discovery { get; init; }
 
     public SerialPortInfo? PortInfo => Volatile.Read(ref _portInfo);
 
+    /// <summary>The name, else the port given (not where a followed board moved to).</summary>
+    public string SlotKey => SlotName ?? _given;
+
+    public void Follow(MacAddress? board) => _following = board;
+
     public async Task<IByteLink> OpenAsync(int baud, CancellationToken cancellationToken)
     {
-        if (Discovery is { } discovery && Port.StartsWith('/') && discovery.Find(Port) is { } found)
+        if (Discovery is { } discovery && Port.StartsWith('/'))
         {
-            Volatile.Write(ref _portInfo, found);
+            if (discovery.Find(Port) is { } found)
+            {
+                Volatile.Write(ref _portInfo, found);
+            }
+            else if (_following is { } board && discovery.FindByMac(board.ToString()) is { } moved)
+            {
+                // The board came back under another name (USB-Serial/JTAG re-enumeration): the slot moves with it.
+                Volatile.Write(ref _portInfo, moved);
+                Volatile.Write(ref _port, moved.DevicePath);
+            }
         }
 
         var link = await links.OpenAsync(Port, baud, cancellationToken).ConfigureAwait(false);

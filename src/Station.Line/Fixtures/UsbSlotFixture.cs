@@ -1,3 +1,4 @@
+using Station.Protocol.Chips;
 using Station.Transport.Discovery;
 using Station.Transport.Links;
 
@@ -14,6 +15,7 @@ public sealed class UsbSlotFixture(string? name, string hubPath, PortDiscovery d
     : ISlotFixture
 {
     private SerialPortInfo? _portInfo;
+    private MacAddress? _following;
 
     public string HubPath { get; } = hubPath;
 
@@ -29,9 +31,13 @@ public sealed class UsbSlotFixture(string? name, string hubPath, PortDiscovery d
 
     public bool ReplacesBoards => false;
 
+    /// <summary>While set, a board with this MAC as USB serial number (USB-Serial/JTAG) is this slot's even at another position.</summary>
+    public void Follow(MacAddress? board) => _following = board;
+
     public async Task<IByteLink> OpenAsync(int baud, CancellationToken cancellationToken)
     {
         var found = discovery.AtHubPath(HubPath)
+            ?? (_following is { } board ? discovery.FindByMac(board.ToString()) : null)
             ?? throw new LinkException(LinkFailure.NotFound, $"usb:{HubPath}", $"Nothing is plugged in at USB position {HubPath}{(SlotName is null ? "" : $" ({SlotName})")}.");
         Volatile.Write(ref _portInfo, found);
         var link = await links.OpenAsync(found.DevicePath, baud, cancellationToken).ConfigureAwait(false);

@@ -228,6 +228,20 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             ? $"The board in slot {slot.Number} went away mid-unit: plug the same board back in; it will be flashed again from the start."
             : $"The board in slot {slot.Number} went away mid-unit and stays unfinished: plug the port back in, and set that board aside for re-flashing."));
         long started = job.Time.GetTimestamp();
+        slot.Fixture.Follow(expected);
+        try
+        {
+            return await WaitForBoardAsync(mac, expected, started, abort).ConfigureAwait(false);
+        }
+        finally
+        {
+            slot.Fixture.Follow(null);
+        }
+    }
+
+    /// <summary>The polling part of <see cref="WaitForReplugAsync"/>, while the fixture follows the board.</summary>
+    private async Task<MacAddress?> WaitForBoardAsync(string? mac, MacAddress? expected, long started, CancellationToken abort)
+    {
         while (job.Time.GetElapsedTime(started) < job.Profile.Retry.ReplugWait && !abort.IsCancellationRequested)
         {
             IByteLink? link = null;

@@ -76,6 +76,21 @@ public sealed class PortDiscovery(string sysRoot = "/sys", string devRoot = "/de
             ?? ports.Where(p => p.Usb!.HubPath == slotKey).OrderBy(p => p.Usb!.InterfaceNumber).FirstOrDefault();
     }
 
+    /// <summary>
+    /// The USB port whose serial number is <paramref name="mac"/> (any of <c>84:F7:03:12:34:56</c>,
+    /// <c>84-F7-…</c>, <c>84F703…</c>, either case): the chips' own USB-Serial/JTAG peripheral reports
+    /// its MAC as its serial number, so a board that re-enumerated under another name is found by it.
+    /// </summary>
+    public SerialPortInfo? FindByMac(string mac)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(mac);
+        string wanted = HexOnly(mac);
+        return wanted.Length == 12 ? Scan().FirstOrDefault(p => p.Usb?.Serial is { } serial && HexOnly(serial) == wanted) : null;
+    }
+
+    private static string HexOnly(string text) =>
+        new([.. text.Where(c => c is not (':' or '-')).Select(char.ToUpperInvariant)]);
+
     /// <summary>The kernel name of the tty a path leads to (following symlinks inside the dev root too).</summary>
     private string KernelName(string path)
     {
