@@ -42,7 +42,10 @@ public static class RunCommand
     {
         var profile = new Option<string>("--profile") { Description = "Profile file (profiles/*.json)", Required = true };
         var ports = new Option<string?>("--ports") { Description = "Comma-separated ports: /dev/ttyUSB0,socket://HOST:PORT,…" };
-        var glob = new Option<string?>("--ports-glob") { Description = "Ports matching a pattern, e.g. /dev/serial/by-path/*usb*" };
+        var glob = new Option<string?>("--ports-glob")
+        {
+            Description = "Ports matching a pattern, e.g. /dev/serial/by-path/*usb*; ports that appear later get slots too (hot-plug)",
+        };
         var slots = new Option<string?>("--slots") { Description = "Station file naming the slots by USB position (station.json; see 'station ports')" };
         var simulate = new Option<int?>("--simulate") { Description = "Run N simulated slots in a separate simulator process; each finished unit is replaced by a new one" };
         var units = new Option<int?>("--units") { Description = "Stop after this many units in total (default: run until Ctrl+C)" };
@@ -145,6 +148,7 @@ public static class RunCommand
             var links = LinkFactory.Default();
             SimulatedFleet? fleet = null;
             IReadOnlyList<ISlotFixture> fixtures;
+            GlobSlots? appearing = null;
             if (result.GetValue(simulate) is { } count)
             {
                 if (count is < 1 or > 256)
@@ -169,9 +173,22 @@ public static class RunCommand
             else
             {
                 var discovery = LineSlots.Discovery(stationFile);
-                fixtures = stationFile is not null
-                    ? LineSlots.FromStationFile(stationFile, links, discovery, wrap)
-                    : LineSlots.FromPorts(result.GetValue(ports) is { } p ? PortList.Parse(p) : PortList.Glob(result.GetValue(glob)!), links, discovery, wrap);
+                if (result.GetValue(glob) is { } pattern)
+                {
+                    // Hot-plug: ports that start matching later get slots of their own.
+                    appearing = new GlobSlots(pattern, discovery, links, wrap, TimeSpan.FromSeconds(1), context.Time);
+                    fixtures = appearing.Present();
+                    if (fixtures.Count == 0)
+                    {
+                        await context.Out.WriteLineAsync($"No port matches {pattern} yet: plug the fixtures in; each slot starts when its port appears.");
+                    }
+                }
+                else
+                {
+                    fixtures = stationFile is not null
+                        ? LineSlots.FromStationFile(stationFile, links, discovery, wrap)
+                        : LineSlots.FromPorts(PortList.Parse(result.GetValue(ports)!), links, discovery, wrap);
+                }
             }
 
             await using var fleetLifetime = fleet;
@@ -195,6 +212,7 @@ public static class RunCommand
                     DeviceOptions.ResolveStubs(result.GetValue(stubDir)), unitCount, context.Time, token, ledger) with
                 {
                     Operation = operation,
+                    SlotSource = appearing,
                     // Real slots keep the baud they last passed at for the next job; simulated ones are new every run.
                     BaudMemory = fleet is null ? new SlotBaudFile(Path.GetFullPath(result.GetValue(reports)!), context.Time) : null,
                 };

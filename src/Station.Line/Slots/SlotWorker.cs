@@ -33,7 +33,7 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
         {
             while (!stopNewUnits.IsCancellationRequested && !counter.Exhausted)
             {
-                if (!slot.Fixture.ReplacesBoards && !await WaitForUnitAsync(lastMac, first, stopNewUnits).ConfigureAwait(false))
+                if (!slot.Fixture.ReplacesBoards && !await WaitForUnitOrLastClaimAsync(lastMac, first, stopNewUnits).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -154,6 +154,23 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             $"{slot.ConsecutiveFailures} units failed in a row in slot {slot.Number}: check this slot's fixture, cable and power before the next board.", pause));
         slot.ConsecutiveFailures = 0;
         await Task.Delay(pause, job.Time, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="WaitForUnitAsync"/>, given up when another slot claims the job's last unit meanwhile: a slot
+    /// waiting for its next board must not keep the job open once there is nothing left for it to make.
+    /// </summary>
+    private async Task<bool> WaitForUnitOrLastClaimAsync(string? lastMac, bool first, CancellationToken stopNewUnits)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopNewUnits, counter.AllClaimed);
+        try
+        {
+            return await WaitForUnitAsync(lastMac, first, waiting.Token).ConfigureAwait(false) && !counter.Exhausted;
+        }
+        catch (OperationCanceledException) when (counter.Exhausted && !stopNewUnits.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     /// <summary>
