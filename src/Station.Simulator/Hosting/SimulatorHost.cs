@@ -179,13 +179,32 @@ public sealed class SimulatorHost : IAsyncDisposable
         if (_options.ReplaceFinishedAfter is { } delay)
         {
             bool loaded = false;
+            bool poweredOn = false;
             device.ActivityChanged += e =>
             {
-                // Boots from flash after a loader session happen when the station restarts a finished unit into its
-                // app; a board that powers on with its straps released (RFC 2217) boots from flash before any session.
-                loaded |= e.Activity is DeviceActivity.RomLoader or DeviceActivity.Stub;
-                if (e.Activity == DeviceActivity.Booting && loaded && e.Fault is null)
+                // A finished unit is one the station restarted into its firmware after a loader session, once that
+                // boot has run (the app started, or the boot failed: set aside) — not a board that powered on with its
+                // straps released and runs what it holds (RFC 2217: every connection), nor a reset that missed
+                // download mode before any loader session. Injected-fault reports are not activity changes.
+                if (e.Fault is not null)
                 {
+                    return;
+                }
+
+                switch (e.Activity)
+                {
+                    case DeviceActivity.RomLoader or DeviceActivity.Stub:
+                        loaded = true;
+                        break;
+                    case DeviceActivity.Booting:
+                        poweredOn = e.Detail == DeviceRun.PowerOnFlashBoot;
+                        loaded &= !poweredOn;
+                        break;
+                }
+
+                if (e.Activity is DeviceActivity.RunningApp or DeviceActivity.BootFailed && loaded && !poweredOn)
+                {
+                    loaded = false;
                     _ = ReplaceFinishedAsync(index, device, delay);
                 }
             };

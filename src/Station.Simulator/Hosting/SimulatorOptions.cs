@@ -49,8 +49,8 @@ public sealed record SimulatorOptions
 
     /// <summary>
     /// Models the operator of a continuous line: once a board has been restarted into its flashed app
-    /// (it starts booting from flash), it is taken out and a new unit (new MAC) is put in the slot after
-    /// this long. Null: boards stay until replaced.
+    /// after a loader session and that boot has run (app started, or boot failed), it is taken out and a
+    /// new unit (new MAC) is put in the slot after this long. Null: boards stay until replaced.
     /// </summary>
     public TimeSpan? ReplaceFinishedAfter { get; init; }
 

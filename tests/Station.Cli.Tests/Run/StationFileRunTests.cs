@@ -13,8 +13,7 @@ public sealed partial class StationFileRunTests
     public async Task Run_SlotsFromAStationFile_NamesInConsoleLogAndRecordsAndTheLearnedBaudIsKept()
     {
         string work = Repository.TempDirectory();
-        await using var simulator = StationProcess.Start(work, "simulate", "--chip", "esp32", "--count", "2", "--rfc2217", "127.0.0.1:0",
-            "--no-pacing", "--replace-finished", "0.5");
+        await using var simulator = StationProcess.Start(work, "simulate", "--chip", "esp32", "--count", "2", "--rfc2217", "127.0.0.1:0", "--no-pacing");
         await simulator.WaitForLineAsync("Ready.", TimeSpan.FromSeconds(60));
         string[] urls = [.. Rfc2217Url().Matches(simulator.Output).Select(m => m.Value)];
         string stationFile = Path.Combine(work, "station.json");
