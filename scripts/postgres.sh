@@ -51,7 +51,7 @@ install_server() {
         echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
     fi
     $sudo apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo -E apt-get install -y -qq --no-install-recommends \
+    DEBIAN_FRONTEND=noninteractive ${sudo:+$sudo -E} apt-get install -y -qq --no-install-recommends \
         -o Dpkg::Options::=--force-confold postgresql >&2
 }
 

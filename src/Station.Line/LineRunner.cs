@@ -1,4 +1,5 @@
 using Station.Line.Events;
+using Station.Line.Fixtures;
 using Station.Line.Jobs;
 using Station.Line.Slots;
 
@@ -18,13 +19,48 @@ public static class LineRunner
         var counter = new UnitCounter(job.Units);
         var tally = new JobTally();
         using var halt = new LineHalt(job, stopNewUnits);
-        var workers = job.Slots
-            .Select((fixture, i) => new SlotWorker(job, new SlotState(i + 1, fixture), counter, tally, halt))
-            .Select(worker => Task.Run(() => worker.RunAsync(abortUnits), CancellationToken.None))
-            .ToArray();
+        var workers = new List<Task>();
+        void Start(ISlotFixture fixture)
+        {
+            var worker = new SlotWorker(job, new SlotState(workers.Count + 1, fixture, job.BaudMemory), counter, tally, halt);
+            workers.Add(Task.Run(() => worker.RunAsync(abortUnits), CancellationToken.None));
+        }
+
+        foreach (var fixture in job.Slots)
+        {
+            Start(fixture);
+        }
+
+        if (job.SlotSource is { } source)
+        {
+            await WatchAsync(source, Start, counter, halt.StopNewUnits).ConfigureAwait(false);
+        }
+
         await Task.WhenAll(workers).ConfigureAwait(false);
         tally.HaltedBy = halt.Cause;
         job.Events.On(new JobFinished(job.Time.GetUtcNow(), tally.Units, tally.Passed, tally.Failed, tally.Interrupted, job.Time.GetElapsedTime(started)));
         return tally;
+    }
+
+    /// <summary>Starts a worker for every slot that appears, until every unit is claimed or no new units may start.</summary>
+    private static async Task WatchAsync(ISlotSource source, Action<ISlotFixture> start, UnitCounter counter, CancellationToken stopNewUnits)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(stopNewUnits, counter.AllClaimed);
+        try
+        {
+            await foreach (var fixture in source.AppearingAsync(watching.Token).ConfigureAwait(false))
+            {
+                if (watching.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                start(fixture);
+            }
+        }
+        catch (OperationCanceledException) when (watching.IsCancellationRequested)
+        {
+            // Every unit is claimed, or the station is stopping: no new slot can help.
+        }
     }
 }

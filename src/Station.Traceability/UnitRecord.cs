@@ -67,6 +67,12 @@ public sealed record UnitRecord
 
     public required string Port { get; init; }
 
+    /// <summary>The slot's name from the station file ("fixture A, slot 3"), when it has one.</summary>
+    public string? SlotName { get; init; }
+
+    /// <summary>The USB bridge the port was on when known: VID:PID, bridge, serial number and hub path (e.g. "10c4:ea60 CP210x sn 0001 at 1-1.4.2").</summary>
+    public string? Usb { get; init; }
+
     /// <summary>The job's running unit number (1-based) and the attempt at that unit (1-based).</summary>
     public required int UnitNumber { get; init; }
 

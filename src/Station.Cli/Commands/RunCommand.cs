@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Station.Cli.Options;
+using Station.Cli.Ports;
 using Station.Cli.Run;
 using Station.Line;
 using Station.Line.Events;
@@ -41,7 +42,11 @@ public static class RunCommand
     {
         var profile = new Option<string>("--profile") { Description = "Profile file (profiles/*.json)", Required = true };
         var ports = new Option<string?>("--ports") { Description = "Comma-separated ports: /dev/ttyUSB0,socket://HOST:PORT,…" };
-        var glob = new Option<string?>("--ports-glob") { Description = "Ports matching a pattern, e.g. /dev/serial/by-path/*usb*" };
+        var glob = new Option<string?>("--ports-glob")
+        {
+            Description = "Ports matching a pattern, e.g. /dev/serial/by-path/*usb*; ports that appear later get slots too (hot-plug)",
+        };
+        var slots = new Option<string?>("--slots") { Description = "Station file naming the slots by USB position (station.json; see 'station ports')" };
         var simulate = new Option<int?>("--simulate") { Description = "Run N simulated slots in a separate simulator process; each finished unit is replaced by a new one" };
         var units = new Option<int?>("--units") { Description = "Stop after this many units in total (default: run until Ctrl+C)" };
         var operatorName = new Option<string>("--operator") { Description = "Who runs the line", DefaultValueFactory = _ => Environment.UserName };
@@ -63,7 +68,7 @@ public static class RunCommand
         };
         var command = new Command(name, description)
         {
-            profile, ports, glob, simulate, units, operatorName, batch, stationId, reports, stubDir, trace, seed, noPacing, faults,
+            profile, ports, glob, simulate, units, operatorName, batch, stationId, reports, stubDir, trace, seed, noPacing, faults, slots,
         };
         if (operation == LineOperation.Qa)
         {
@@ -72,10 +77,23 @@ public static class RunCommand
 
         command.SetAction((result, ct) => context.RunAsync(async token =>
         {
-            int sources = new object?[] { result.GetValue(ports), result.GetValue(glob), result.GetValue(simulate) }.Count(v => v is not null);
+            int sources = new object?[] { result.GetValue(ports), result.GetValue(glob), result.GetValue(simulate), result.GetValue(slots) }.Count(v => v is not null);
             if (sources != 1)
             {
-                throw new UsageException("Give exactly one of --ports, --ports-glob or --simulate.");
+                throw new UsageException("Give exactly one of --ports, --ports-glob, --slots or --simulate.");
+            }
+
+            StationFile? stationFile = null;
+            if (result.GetValue(slots) is { } stationPath)
+            {
+                try
+                {
+                    stationFile = StationFile.Load(stationPath);
+                }
+                catch (StationFileException e)
+                {
+                    throw new UsageException(e.Message);
+                }
             }
 
             if (result.GetValue(units) is < 1)
@@ -130,6 +148,7 @@ public static class RunCommand
             var links = LinkFactory.Default();
             SimulatedFleet? fleet = null;
             IReadOnlyList<ISlotFixture> fixtures;
+            GlobSlots? appearing = null;
             if (result.GetValue(simulate) is { } count)
             {
                 if (count is < 1 or > 256)
@@ -153,8 +172,23 @@ public static class RunCommand
             }
             else
             {
-                var list = result.GetValue(ports) is { } p ? PortList.Parse(p) : PortList.Glob(result.GetValue(glob)!);
-                fixtures = list.Select((port, i) => (ISlotFixture)new PortFixture(port, links, wrap is null ? null : link => wrap(link, i + 1))).ToList();
+                var discovery = LineSlots.Discovery(stationFile);
+                if (result.GetValue(glob) is { } pattern)
+                {
+                    // Hot-plug: ports that start matching later get slots of their own.
+                    appearing = new GlobSlots(pattern, discovery, links, wrap, TimeSpan.FromSeconds(1), context.Time);
+                    fixtures = appearing.Present();
+                    if (fixtures.Count == 0)
+                    {
+                        await context.Out.WriteLineAsync($"No port matches {pattern} yet: plug the fixtures in; each slot starts when its port appears.");
+                    }
+                }
+                else
+                {
+                    fixtures = stationFile is not null
+                        ? LineSlots.FromStationFile(stationFile, links, discovery, wrap)
+                        : LineSlots.FromPorts(PortList.Parse(result.GetValue(ports)!), links, discovery, wrap);
+                }
             }
 
             await using var fleetLifetime = fleet;
@@ -175,7 +209,13 @@ public static class RunCommand
                 }
 
                 job = await LineJob.PrepareAsync(loaded, identity, fixtures, records, new FanOut(console, log),
-                    DeviceOptions.ResolveStubs(result.GetValue(stubDir)), unitCount, context.Time, token, ledger) with { Operation = operation };
+                    DeviceOptions.ResolveStubs(result.GetValue(stubDir)), unitCount, context.Time, token, ledger) with
+                {
+                    Operation = operation,
+                    SlotSource = appearing,
+                    // Real slots keep the baud they last passed at for the next job; simulated ones are new every run.
+                    BaudMemory = fleet is null ? new SlotBaudFile(Path.GetFullPath(result.GetValue(reports)!), context.Time) : null,
+                };
             }
             catch (ProfileException e)
             {

@@ -17,7 +17,7 @@ namespace Station.Cli.Commands;
 /// <code>
 /// Simulating N × ESP32, 4MB flash, pacing on, seed 1
 /// Faults: &lt;spec in canonical form&gt;                                       (only with --faults)
-/// device &lt;i&gt;  &lt;MAC&gt;  socket://127.0.0.1:4000[  &lt;pty path&gt;]      (one per slot, slot order)
+/// device &lt;i&gt;  &lt;MAC&gt;  socket://127.0.0.1:4000[  &lt;pty path&gt;][  rfc2217://127.0.0.1:5000]      (one per slot, slot order)
 /// Ready. …
 /// </code>
 /// With <c>--control</c> the process also reads commands from stdin, one per line, and answers each
@@ -43,6 +43,10 @@ public static class SimulateCommand
         var count = new Option<int>("--count", "-n") { Description = "How many devices", DefaultValueFactory = _ => 1 };
         var tcp = new Option<string?>("--tcp") { Description = "HOST:PORT for device 0; device i listens on PORT+i (PORT 0 picks free ports). Default 127.0.0.1:4000 unless --pty is given" };
         var pty = new Option<string?>("--pty") { Description = "Directory for one pseudo-terminal per device (<dir>/<chip>-<i>)" };
+        var rfc2217 = new Option<string?>("--rfc2217")
+        {
+            Description = "HOST:PORT for device 0 as an RFC 2217 port (DTR/RTS reach EN/IO0, so resets work); device i on PORT+i (PORT 0 picks free ports)",
+        };
         var flashSize = new Option<string>("--flash-size") { Description = "Flash size of every device", DefaultValueFactory = _ => "4MB" };
         var dumpDir = new Option<string?>("--dump-dir") { Description = "Write each device's flash to <dir>/<MAC>.bin on exit, on disconnect and on SIGUSR1" };
         var seed = new Option<ulong>("--seed") { Description = "Seed for the devices' MACs and their faults", DefaultValueFactory = _ => 1 };
@@ -60,12 +64,12 @@ public static class SimulateCommand
         var faults = new Option<string?>("--faults") { Description = FaultsHelp(), HelpName = "SPEC" };
         var command = new Command("simulate", "Serve simulated ESP devices (ROM loader and flasher stub) on TCP ports and pseudo-terminals")
         {
-            chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, control, replaceFinished, boards, faults,
+            chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, control, replaceFinished, boards, rfc2217, faults,
         };
 
         command.SetAction((result, ct) => context.RunAsync(async token =>
         {
-            var options = Build(result, chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, faults, context);
+            var options = Build(result, chip, count, tcp, pty, flashSize, dumpDir, seed, noPacing, verbose, faults, context, rfc2217);
             if (result.GetValue(boards) is { } boardDirectory)
             {
                 options = Directory.Exists(boardDirectory)
@@ -99,7 +103,7 @@ public static class SimulateCommand
 
             foreach (var port in host.Ports)
             {
-                string where = string.Join("  ", new[] { port.Url, port.PtyPath }.Where(p => p is not null));
+                string where = string.Join("  ", new[] { port.Url, port.PtyPath, port.Rfc2217Url }.Where(p => p is not null));
                 await context.Out.WriteLineAsync($"device {port.Index}  {port.Mac}  {where}");
             }
 
@@ -238,7 +242,7 @@ public static class SimulateCommand
 
     private static SimulatorOptions Build(
         ParseResult result, Option<string> chip, Option<int> count, Option<string?> tcp, Option<string?> pty, Option<string> flashSize,
-        Option<string?> dumpDir, Option<ulong> seed, Option<bool> noPacing, Option<bool> verbose, Option<string?> faults, CommandContext context)
+        Option<string?> dumpDir, Option<ulong> seed, Option<bool> noPacing, Option<bool> verbose, Option<string?> faults, CommandContext context, Option<string?> rfc2217)
     {
         FaultSpec faultSpec;
         try
@@ -263,7 +267,8 @@ public static class SimulateCommand
         }
 
         string? ptyDir = result.GetValue(pty);
-        string? tcpText = result.GetValue(tcp) ?? (ptyDir is null ? "127.0.0.1:4000" : null);
+        var (rfcHost, rfcPort) = result.GetValue(rfc2217) is { } rfcText ? HostPort(rfcText, "--rfc2217") : (null, (int?)null);
+        string? tcpText = result.GetValue(tcp) ?? (ptyDir is null && rfcPort is null ? "127.0.0.1:4000" : null);
         string? host = null;
         int? basePort = null;
         if (tcpText is not null)
@@ -282,7 +287,8 @@ public static class SimulateCommand
         {
             Chip = spec,
             Count = result.GetValue(count),
-            TcpHost = host ?? "127.0.0.1",
+            TcpHost = host ?? rfcHost ?? "127.0.0.1",
+            Rfc2217BasePort = rfcPort,
             TcpBasePort = basePort,
             PtyDirectory = ptyDir is null ? null : Path.GetFullPath(ptyDir),
             FlashSize = size,
@@ -302,11 +308,27 @@ public static class SimulateCommand
             throw new UsageException(e.ParamName == nameof(SimulatorOptions.Faults) || e.Message.StartsWith("fault clause", StringComparison.Ordinal) ? $"--faults: {e.Message}" : e.Message);
         }
 
+        if (host is not null && rfcHost is not null && host != rfcHost)
+        {
+            throw new UsageException($"--tcp and --rfc2217 must use the same host ({host} vs {rfcHost}).");
+        }
+
         if (options.DumpDirectory is { } dump)
         {
             Directory.CreateDirectory(dump);
         }
 
         return options;
+    }
+
+    private static (string Host, int? Port) HostPort(string text, string option)
+    {
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), out int port) || port is < 0 or > 65535)
+        {
+            throw new UsageException($"{option} '{text}' must look like 127.0.0.1:4000.");
+        }
+
+        return (text[..colon], port);
     }
 }

@@ -24,6 +24,7 @@ public static class StationCommand
             DemoImagesCommand.Create(context),
             NvsCommand.Create(context),
             LedgerCommand.Create(context),
+            PortsCommand.Create(context),
         };
         return root;
     }

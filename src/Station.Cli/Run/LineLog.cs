@@ -16,6 +16,7 @@ public sealed class LineLog : ILineEventSink, IDisposable
     private readonly Serilog.Core.Logger _file;
     private readonly Serilog.Core.Logger? _console;
     private readonly Dictionary<int, string> _macs = [];
+    private readonly Dictionary<int, string> _names = [];
     private readonly Lock _gate = new();
 
     public LineLog(string logFile, bool consoleLines)
@@ -39,12 +40,16 @@ public sealed class LineLog : ILineEventSink, IDisposable
         {
             string? mac = TrackMac(s);
             logger = logger.ForContext("Slot", s.Slot).ForContext("Port", s.Port).ForContext("Mac", mac);
+            if (Name(s) is { } name)
+            {
+                logger = logger.ForContext("SlotName", name);
+            }
         }
 
         logger.Write(level, message, args);
         if (concise && _console is not null)
         {
-            string prefix = e is SlotEvent slot ? $"slot {slot.Slot}: " : "";
+            string prefix = e is SlotEvent slot ? Name(slot) is { } n ? $"slot {slot.Slot} ({n}): " : $"slot {slot.Slot}: " : "";
             _console.Write(level, prefix + message, args);
         }
     }
@@ -53,6 +58,20 @@ public sealed class LineLog : ILineEventSink, IDisposable
     {
         _file.Dispose();
         _console?.Dispose();
+    }
+
+    /// <summary>The slot's name, as its SlotStarted event said.</summary>
+    private string? Name(SlotEvent e)
+    {
+        lock (_gate)
+        {
+            if (e is SlotStarted { Name: { } name })
+            {
+                _names[e.Slot] = name;
+            }
+
+            return _names.GetValueOrDefault(e.Slot);
+        }
     }
 
     private string? TrackMac(SlotEvent e)
@@ -75,6 +94,7 @@ public sealed class LineLog : ILineEventSink, IDisposable
 
     private static (LogEventLevel Level, string Step, string Message, object?[] Args, bool Concise) Describe(LineEvent e) => e switch
     {
+        SlotStarted s => (LogEventLevel.Information, "start", "slot started on {Port}", [s.Port], false),
         SlotWaiting w => (LogEventLevel.Information, "wait", "{Instruction}", [w.Instruction], true),
         UnitStarted s => (LogEventLevel.Information, "unit", "unit {Unit} attempt {Attempt} started", [s.Unit, s.Attempt], false),
         UnitRetried r => (LogEventLevel.Warning, "retry", "{Kind} retry {Attempt}: {Code} {Cause}", [r.Kind, r.Attempt, r.Reason.Code, r.Reason.Cause], true),

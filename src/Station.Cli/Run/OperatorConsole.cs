@@ -39,7 +39,7 @@ public sealed class OperatorConsole : ILineEventSink
             _halted = halted;
         }
 
-        if (e is SlotEvent s && _slots.TryGetValue(s.Slot, out var view))
+        if (e is SlotEvent s && _slots.GetOrAdd(s.Slot, number => new SlotView(number, s.Port)) is var view)
         {
             lock (view)
             {
@@ -99,7 +99,7 @@ public sealed class OperatorConsole : ILineEventSink
             {
                 string state = view.Alarm ? $"[red]{Markup.Escape(view.State)}[/]" : view.State == "PASS" ? "[green]PASS[/]" : Markup.Escape(view.State);
                 string verdict = view.Alarm ? $"[red]{Markup.Escape(view.Verdict)}[/]" : Markup.Escape(view.Verdict);
-                table.AddRow(view.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(view.Port), state, Bar(view.Progress),
+                table.AddRow(Markup.Escape(view.Label), Markup.Escape(view.Port), state, Bar(view.Progress),
                     view.Speed > 0 ? $"{view.Speed / 1024:0} KiB/s" : "", view.Mac, verdict);
             }
         }

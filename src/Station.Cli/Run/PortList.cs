@@ -10,8 +10,12 @@ public static class PortList
             ? ports.Distinct(StringComparer.Ordinal).ToList()
             : throw new UsageException("--ports is empty.");
 
-    /// <summary>Expands a glob whose wildcards are in the file name (<c>/dev/serial/by-path/*usb*</c>), sorted.</summary>
-    public static IReadOnlyList<string> Glob(string pattern)
+    /// <summary>Expands a glob whose wildcards are in the file name (<c>/dev/serial/by-path/*usb*</c>), sorted; fails when nothing matches.</summary>
+    public static IReadOnlyList<string> Glob(string pattern) =>
+        Matches(pattern) is { Count: > 0 } ports ? ports : throw new UsageException($"--ports-glob '{pattern}' matches no port. Plug the fixtures in, or check the pattern.");
+
+    /// <summary>What a glob matches now, sorted; empty when nothing does (yet).</summary>
+    public static IReadOnlyList<string> Matches(string pattern)
     {
         string directory = Path.GetDirectoryName(pattern) is { Length: > 0 } d ? d : ".";
         string name = Path.GetFileName(pattern);
@@ -20,9 +24,14 @@ public static class PortList
             throw new UsageException($"--ports-glob '{pattern}': wildcards are only supported in the last part of the path.");
         }
 
-        var ports = Directory.Exists(directory)
-            ? Directory.GetFileSystemEntries(directory, name).Order(StringComparer.Ordinal).ToList()
-            : [];
-        return ports.Count > 0 ? ports : throw new UsageException($"--ports-glob '{pattern}' matches no port. Plug the fixtures in, or check the pattern.");
+        try
+        {
+            return Directory.Exists(directory) ? [.. Directory.GetFileSystemEntries(directory, name).Order(StringComparer.Ordinal)] : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The directory went away between the check and the listing (its last port was unplugged).
+            return [];
+        }
     }
 }

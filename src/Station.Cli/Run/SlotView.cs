@@ -12,7 +12,13 @@ public sealed class SlotView(int slot, string port)
 
     public int Slot { get; } = slot;
 
-    public string Port { get; } = port;
+    public string Port { get; private set; } = port;
+
+    /// <summary>The slot's name from the station file, once the slot said it.</summary>
+    public string? Name { get; private set; }
+
+    /// <summary>How the operator knows the slot: "3 · fixture A, slot 3", or just "3".</summary>
+    public string Label => Name is null ? Slot.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Slot} · {Name}";
 
     public string State { get; private set; } = "starting";
 
@@ -30,8 +36,17 @@ public sealed class SlotView(int slot, string port)
 
     public void Apply(LineEvent e, TimeProvider time)
     {
+        if (e is SlotEvent { Port: var port })
+        {
+            // A USB slot's device path can change when its board re-enumerates.
+            Port = port;
+        }
+
         switch (e)
         {
+            case SlotStarted started:
+                Name = started.Name;
+                break;
             case SlotWaiting w:
                 State = "waiting";
                 Progress = 0;

@@ -16,7 +16,9 @@ public static class FlashErrors
             "Check the cable and the port name; the board may not be plugged in.") { Permanent = true },
         LinkFailure.Busy => new FlashError(ErrorCodes.PortBusy,
             $"port {e.Port} is held by another program{(e.Holder is null ? "" : $": {e.Holder}")}",
-            "Close the program holding the port (serial monitor, slicer, another station) and try again.") { Permanent = true },
+            e.Holder is { } holder
+                ? $"Close {holder} (a serial monitor, slicer or another station), then try again{StuckHint(holder)}. The station never takes a port from another program."
+                : $"Close the program holding the port (serial monitor, slicer, another station; 'fuser -v {e.Port}' as root names it), then try again. The station never takes a port from another program.") { Permanent = true },
         LinkFailure.PermissionDenied => new FlashError(ErrorCodes.PortDenied,
             $"no permission to open {e.Port}",
             "Add the station user to the dialout group (then log in again), or fix the udev rule for this port.") { Permanent = true },
@@ -37,6 +39,10 @@ public static class FlashErrors
             "Give a device path such as /dev/ttyUSB0 or a URL such as socket://127.0.0.1:4000.") { Permanent = true },
         _ => new FlashError(ErrorCodes.PortIo, $"I/O error on {e.Port}: {e.Message}", "Re-seat the cable; if it repeats, swap the cable or USB port."),
     };
+
+    /// <summary>For a holder described as "pid 1234 (command …)": how to end it if it does not close.</summary>
+    private static string StuckHint(string holder) =>
+        holder.StartsWith("pid ", StringComparison.Ordinal) ? $"; if it is stuck, end it with kill {holder[4..].Split(' ')[0]}" : "";
 
     // Connecting.
     public static FlashError NoSerialData(string port) => new(ErrorCodes.ConnectNoData,

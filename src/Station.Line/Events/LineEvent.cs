@@ -5,7 +5,7 @@ using Station.Traceability;
 namespace Station.Line.Events;
 
 /// <summary>
-/// What happens on the line, for the operator console and the logs. Per slot, in order: SlotWaiting*
+/// What happens on the line, for the operator console and the logs. Per slot, in order: SlotStarted, SlotWaiting*
 /// (until a unit is there), then per attempt UnitStarted, UnitActivity*/UnitRetried*, UnitFinished
 /// (only after the record is durable); SlotPaused when the slot breaker trips; LineHalted (once per job) when a
 /// failure stops the whole line; SlotStopped last.
@@ -14,6 +14,9 @@ public abstract record LineEvent(DateTimeOffset At);
 
 /// <summary>An event about one slot (1-based) and its port.</summary>
 public abstract record SlotEvent(DateTimeOffset At, int Slot, string Port) : LineEvent(At);
+
+/// <summary>A slot's worker started (first event of every slot, also of a slot whose port appeared during the job); <paramref name="Name"/> is its name from the station file.</summary>
+public sealed record SlotStarted(DateTimeOffset At, int Slot, string Port, string? Name) : SlotEvent(At, Slot, Port);
 
 /// <summary>The slot has no unit to work on; <paramref name="Instruction"/> tells the operator what to do.</summary>
 public sealed record SlotWaiting(DateTimeOffset At, int Slot, string Port, string Instruction) : SlotEvent(At, Slot, Port);

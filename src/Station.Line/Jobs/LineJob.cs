@@ -58,6 +58,12 @@ public sealed record LineJob
     /// <summary>The reset strategies to cycle while connecting, parsed from the profile.</summary>
     public required IReadOnlyList<IResetStrategy> ResetStrategies { get; init; }
 
+    /// <summary>Slots whose ports appear while the job runs (hot-plug); each gets a worker of its own. Null: only <see cref="Slots"/>.</summary>
+    public ISlotSource? SlotSource { get; init; }
+
+    /// <summary>The baud each slot passed units at in earlier jobs, and where this job's lessons go; null: every job starts at the top of the ladder.</summary>
+    public Slots.ISlotBaudMemory? BaudMemory { get; init; }
+
     /// <summary>How long a slot waits between looks for the next unit on a real port.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -26,13 +26,14 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
     public async Task RunAsync(CancellationToken abortUnits)
     {
         var stopNewUnits = halt.StopNewUnits;
+        job.Events.On(new SlotStarted(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port, slot.Fixture.SlotName));
         string? lastMac = null;
         bool first = true;
         try
         {
             while (!stopNewUnits.IsCancellationRequested && !counter.Exhausted)
             {
-                if (!slot.Fixture.ReplacesBoards && !await WaitForUnitAsync(lastMac, first, stopNewUnits).ConfigureAwait(false))
+                if (!slot.Fixture.ReplacesBoards && !await WaitForUnitOrLastClaimAsync(lastMac, first, stopNewUnits).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -45,6 +46,11 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
 
                 var outcome = await RunUnitAsync(unit, abortUnits).ConfigureAwait(false);
                 tally.Count(outcome.Record.Result);
+                if (outcome.Record.Result == UnitResult.Pass && job.Operation == LineOperation.Flash)
+                {
+                    slot.Passed(outcome.Record.Baud);
+                }
+
                 lastMac = outcome.Record.Mac;
                 if (halt.HaltIfNeeded(ErrorOf(outcome.Record), slot))
                 {
@@ -151,6 +157,23 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
     }
 
     /// <summary>
+    /// <see cref="WaitForUnitAsync"/>, given up when another slot claims the job's last unit meanwhile: a slot
+    /// waiting for its next board must not keep the job open once there is nothing left for it to make.
+    /// </summary>
+    private async Task<bool> WaitForUnitOrLastClaimAsync(string? lastMac, bool first, CancellationToken stopNewUnits)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopNewUnits, counter.AllClaimed);
+        try
+        {
+            return await WaitForUnitAsync(lastMac, first, waiting.Token).ConfigureAwait(false) && !counter.Exhausted;
+        }
+        catch (OperationCanceledException) when (counter.Exhausted && !stopNewUnits.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Waits until there is a unit to work on: on the first round, a port that opens; afterwards, a port
     /// that went away and came back, or a board whose MAC differs from the one just finished.
     /// Returns false when the station is stopping.
@@ -222,6 +245,20 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             ? $"The board in slot {slot.Number} went away mid-unit: plug the same board back in; it will be flashed again from the start."
             : $"The board in slot {slot.Number} went away mid-unit and stays unfinished: plug the port back in, and set that board aside for re-flashing."));
         long started = job.Time.GetTimestamp();
+        slot.Fixture.Follow(expected);
+        try
+        {
+            return await WaitForBoardAsync(mac, expected, started, abort).ConfigureAwait(false);
+        }
+        finally
+        {
+            slot.Fixture.Follow(null);
+        }
+    }
+
+    /// <summary>The polling part of <see cref="WaitForReplugAsync"/>, while the fixture follows the board.</summary>
+    private async Task<MacAddress?> WaitForBoardAsync(string? mac, MacAddress? expected, long started, CancellationToken abort)
+    {
         while (job.Time.GetElapsedTime(started) < job.Profile.Retry.ReplugWait && !abort.IsCancellationRequested)
         {
             IByteLink? link = null;
@@ -337,7 +374,7 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             {
                 Attempts = 1,
                 SyncTriesPerAttempt = 2,
-                ResetStrategies = job.ResetStrategies.Count > 0 ? [job.ResetStrategies[0]] : null,
+                ResetStrategies = slot.ResetStrategies(job) is { Count: > 0 } strategies ? [strategies[0]] : null,
             };
             var device = await EspDevice.ConnectAsync(link, options, job.Time, NoFlashEvents.Instance, stop).ConfigureAwait(false);
             return device.Identity.Mac.ToString();

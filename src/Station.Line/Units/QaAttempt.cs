@@ -122,6 +122,8 @@ internal sealed class QaAttempt(LineJob job, SlotState slot, int unit)
             Operator = job.Identity.Operator,
             Slot = slot.Number,
             Port = slot.Fixture.Port,
+            SlotName = slot.Fixture.SlotName,
+            Usb = slot.Fixture.PortInfo?.UsbSummary,
             UnitNumber = unit,
             Attempt = 1,
             Started = started,

@@ -188,6 +188,12 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
             AfterFlash.RunApp => AfterAction.SoftReset,
             _ => AfterAction.None,
         };
+        if (action == AfterAction.HardReset && job.Profile.BootCheck is { } check && device.Link.Baud != check.Baud)
+        {
+            // The ROM prints its banner the moment EN rises: be listening at the console baud by then.
+            await device.Link.SetBaudAsync(check.Baud, cancellationToken).ConfigureAwait(false);
+        }
+
         await steps.WithinAsync("reset", job.Profile.Retry.Timeouts.Reset, async ct => { await device.ResetAsync(action, ct).ConfigureAwait(false); return true; }, cancellationToken)
             .ConfigureAwait(false);
     }
@@ -255,6 +261,8 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
             Operator = job.Identity.Operator,
             Slot = slot.Number,
             Port = slot.Fixture.Port,
+            SlotName = slot.Fixture.SlotName,
+            Usb = slot.Fixture.PortInfo?.UsbSummary,
             UnitNumber = unit,
             Attempt = attempt,
             Started = started,

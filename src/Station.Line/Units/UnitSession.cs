@@ -53,7 +53,7 @@ internal sealed class UnitSession : IAsyncDisposable
 
         try
         {
-            var device = await ConnectAsync(job, link, recorder, cancellationToken).ConfigureAwait(false);
+            var device = await ConnectAsync(job, slot, link, recorder, cancellationToken).ConfigureAwait(false);
             if (device.Chip.Kind != profile.Chip.Kind)
             {
                 throw new FlashException(FlashErrors.ChipMismatch(profile.Chip.Name, device.Chip.Name));
@@ -117,9 +117,9 @@ internal sealed class UnitSession : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _link.DisposeAsync();
 
-    private static async Task<EspDevice> ConnectAsync(LineJob job, IByteLink link, UnitRecorder recorder, CancellationToken cancellationToken)
+    private static async Task<EspDevice> ConnectAsync(LineJob job, Slots.SlotState slot, IByteLink link, UnitRecorder recorder, CancellationToken cancellationToken)
     {
-        var strategies = job.ResetStrategies;
+        var strategies = slot.ResetStrategies(job);
         int attempt = 0;
         FlashError? telling = null;
         try

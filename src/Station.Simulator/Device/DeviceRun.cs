@@ -19,6 +19,9 @@ namespace Station.Simulator.Device;
 /// </summary>
 internal sealed class DeviceRun
 {
+    /// <summary>The Booting detail of a board that boots from flash because it was powered on with its straps released (not restarted by the host).</summary>
+    public const string PowerOnFlashBoot = "booting from flash at power-on";
+
     private readonly SimulatedDevice _device;
     private readonly IByteLink _link;
     private readonly PowerOnBoot _powerOn;
@@ -211,7 +214,7 @@ internal sealed class DeviceRun
         string banner = RomBanner.For(_device.Chip, mode, cause);
         if (mode == BootMode.Flash)
         {
-            return await RunAppAsync(banner, cancellationToken).ConfigureAwait(false);
+            return await RunAppAsync(banner, cancellationToken, atPowerOn: cause == ResetCause.PowerOn).ConfigureAwait(false);
         }
 
         await PrintAsync(banner, cancellationToken).ConfigureAwait(false);
@@ -237,9 +240,9 @@ internal sealed class DeviceRun
     /// between lines, then the app runs (input is dropped) or, after a bootloader failure, the chip
     /// resets itself once <see cref="FlashBoot.FailureResetDelay"/> has passed.
     /// </summary>
-    private async Task<LoaderOutcome> RunAppAsync(string? banner, CancellationToken cancellationToken)
+    private async Task<LoaderOutcome> RunAppAsync(string? banner, CancellationToken cancellationToken, bool atPowerOn = false)
     {
-        _device.Report(DeviceActivity.Booting, "booting from flash");
+        _device.Report(DeviceActivity.Booting, atPowerOn ? PowerOnFlashBoot : "booting from flash");
         FlashBootResult boot = FlashBoot.Run(_device.Chip, _device.Flash, _device.FlashId, banner);
         foreach (BootOutput output in boot.Output)
         {

@@ -24,6 +24,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     private readonly PtyDeviceServer?[] _ptyServers;
     private string?[] _urls;
     private string?[] _ptys;
+    private string?[] _rfc2217;
     private long _nextSerial;
     private bool _disposed;
 
@@ -39,6 +40,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         _urls = new string?[options.Count];
         _ptys = new string?[options.Count];
         _ptyServers = new PtyDeviceServer?[options.Count];
+        _rfc2217 = new string?[options.Count];
     }
 
     /// <summary>The board in each slot now, in slot order.</summary>
@@ -147,7 +149,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
     }
 
-    private SimulatedPort Port(int index) => new(_slots[index].Device, _urls[index], _ptys[index]);
+    private SimulatedPort Port(int index) => new(_slots[index].Device, _urls[index], _ptys[index]) { Rfc2217Url = _rfc2217[index] };
 
     /// <summary>A board for slot <paramref name="index"/> with the next serial's MAC.</summary>
     private SimulatedDevice NewDevice(int index)
@@ -176,11 +178,33 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         if (_options.ReplaceFinishedAfter is { } delay)
         {
+            bool loaded = false;
+            bool poweredOn = false;
             device.ActivityChanged += e =>
             {
-                // Boots from flash happen when the station restarts a finished unit into its app.
-                if (e.Activity == DeviceActivity.Booting && e.Fault is null)
+                // A finished unit is one the station restarted into its firmware after a loader session, once that
+                // boot has run (the app started, or the boot failed: set aside) — not a board that powered on with its
+                // straps released and runs what it holds (RFC 2217: every connection), nor a reset that missed
+                // download mode before any loader session. Injected-fault reports are not activity changes.
+                if (e.Fault is not null)
                 {
+                    return;
+                }
+
+                switch (e.Activity)
+                {
+                    case DeviceActivity.RomLoader or DeviceActivity.Stub:
+                        loaded = true;
+                        break;
+                    case DeviceActivity.Booting:
+                        poweredOn = e.Detail == DeviceRun.PowerOnFlashBoot;
+                        loaded &= !poweredOn;
+                        break;
+                }
+
+                if (e.Activity is DeviceActivity.RunningApp or DeviceActivity.BootFailed && loaded && !poweredOn)
+                {
+                    loaded = false;
                     _ = ReplaceFinishedAsync(index, device, delay);
                 }
             };
@@ -206,6 +230,20 @@ public sealed class SimulatorHost : IAsyncDisposable
             }
         }
 
+        var rfc2217 = new string?[_slots.Length];
+        if (_options.Rfc2217BasePort is { } rfcBase)
+        {
+            IPAddress address = IPAddress.Parse(_options.TcpHost);
+            for (int i = 0; i < _slots.Length; i++)
+            {
+                var server = new Rfc2217DeviceServer(_slots[i], address, rfcBase == 0 ? 0 : rfcBase + i, _options.DumpDirectory);
+                _servers.Add(server);
+                server.Start();
+                rfc2217[i] = server.Url;
+            }
+        }
+
+        _rfc2217 = rfc2217;
         var ptys = new string?[_slots.Length];
         if (_options.PtyDirectory is { } directory)
         {

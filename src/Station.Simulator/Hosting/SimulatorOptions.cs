@@ -18,6 +18,9 @@ public sealed record SimulatorOptions
     /// <summary>Device i listens on base + i; null serves no TCP; 0 picks free ports (tests).</summary>
     public int? TcpBasePort { get; init; }
 
+    /// <summary>Device i is an RFC 2217 port on base + i (DTR/RTS reach its EN/IO0); null serves none; 0 picks free ports (tests).</summary>
+    public int? Rfc2217BasePort { get; init; }
+
     /// <summary>Directory for one pseudo-terminal symlink per device (<c>&lt;dir&gt;/esp32-0</c>); null for none.</summary>
     public string? PtyDirectory { get; init; }
 
@@ -46,8 +49,8 @@ public sealed record SimulatorOptions
 
     /// <summary>
     /// Models the operator of a continuous line: once a board has been restarted into its flashed app
-    /// (it starts booting from flash), it is taken out and a new unit (new MAC) is put in the slot after
-    /// this long. Null: boards stay until replaced.
+    /// after a loader session and that boot has run (app started, or boot failed), it is taken out and a
+    /// new unit (new MAC) is put in the slot after this long. Null: boards stay until replaced.
     /// </summary>
     public TimeSpan? ReplaceFinishedAfter { get; init; }
 
@@ -94,9 +97,14 @@ public sealed record SimulatorOptions
             throw new ArgumentException($"TCP ports {port}..{port + Count - 1} are outside 1..65535.", nameof(TcpBasePort));
         }
 
-        if (TcpBasePort is null && PtyDirectory is null)
+        if (Rfc2217BasePort is { } rfc && (rfc < 0 || (rfc > 0 && rfc + Count - 1 > 65535)))
         {
-            throw new ArgumentException("Serve the devices somewhere: set TcpBasePort and/or PtyDirectory.", nameof(TcpBasePort));
+            throw new ArgumentException($"RFC 2217 ports {rfc}..{rfc + Count - 1} are outside 1..65535.", nameof(Rfc2217BasePort));
+        }
+
+        if (TcpBasePort is null && PtyDirectory is null && Rfc2217BasePort is null)
+        {
+            throw new ArgumentException("Serve the devices somewhere: set TcpBasePort, Rfc2217BasePort and/or PtyDirectory.", nameof(TcpBasePort));
         }
 
         try
@@ -141,6 +149,9 @@ public sealed record ReturnedBoard(MacAddress Mac, string FlashDumpPath)
 /// <param name="PtyPath">The symlink to its pseudo-terminal, when served on a pty.</param>
 public sealed record SimulatedPort(SimulatedDevice Device, string? Url, string? PtyPath)
 {
+    /// <summary>The <c>rfc2217://HOST:PORT</c> URL, when served as an RFC 2217 port.</summary>
+    public string? Rfc2217Url { get; init; }
+
     public int Index => Device.Index;
 
     public MacAddress Mac => Device.Mac;

@@ -293,7 +293,7 @@ internal sealed class SerialWire : IAsyncDisposable
     private byte[] DeviceView(ReadOnlySpan<byte> bytes)
     {
         int baud = Baud;
-        int hostBaud = _signals?.HostBaud ?? baud;
+        int hostBaud = _signals?.HostBaudOfLastRead ?? baud;
         if (!LineNoise.Mismatched(hostBaud, baud) && !OverCeiling(baud))
         {
             return bytes.ToArray();

@@ -61,6 +61,8 @@ public sealed partial class UnitCsvRow
                 .Select(g => Pair(g.Key, g.Count().ToString(CultureInfo.InvariantCulture))))),
             Serial = Line(record.DeviceData?.Serial),
             Operation = record.Operation,
+            SlotName = Line(record.SlotName),
+            Usb = Line(record.Usb),
             NvsSha256 = Line(record.DeviceData?.NvsSha256),
             DeviceValues = record.DeviceData is { Values.Count: > 0 } data
                 ? Line(PairListCell.Format(data.Values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => Pair(v.Key, v.Value))))

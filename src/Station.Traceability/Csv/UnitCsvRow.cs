@@ -96,6 +96,12 @@ public sealed partial class UnitCsvRow
     /// <summary>"flash" or "qa".</summary>
     public string Operation { get; init; } = "flash";
 
+    /// <summary>The slot's name from the station file; blank when it has none (and in files written before the column existed).</summary>
+    public string? SlotName { get; init; }
+
+    /// <summary>The port's USB bridge: VID:PID, name, serial number, hub path.</summary>
+    public string? Usb { get; init; }
+
     public string? NvsSha256 { get; init; }
 
     /// <summary>The per-device values written: <c>device.serial=SN-1;wifi.psk=***</c>.</summary>

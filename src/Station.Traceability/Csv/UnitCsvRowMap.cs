@@ -65,13 +65,21 @@ public sealed class UnitCsvRowMap : ClassMap<UnitCsvRow>
         Map(r => r.MasterRow).Name("master_row");
         Optional(Map(r => r.Efuse).Name("efuse"));
         Map(r => r.Operation).Name("operation");
+
+        // Added later: optional when reading, so batches written before them still read.
+        Optional(Map(r => r.SlotName).Name("slot_name")).Optional();
+        Optional(Map(r => r.Usb).Name("usb")).Optional();
     }
 
     /// <summary>Column names in file order, as the header row spells them.</summary>
     public static IReadOnlyList<string> ColumnNames { get; } = [.. new UnitCsvRowMap().MemberMaps.Select(m => m.Data.Names[0])];
 
     // A blank cell reads back as null, not "", so "absent" survives the round trip.
-    private static void Optional(MemberMap map) => map.TypeConverterOption.NullValues(string.Empty);
+    private static MemberMap Optional(MemberMap map)
+    {
+        map.TypeConverterOption.NullValues(string.Empty);
+        return map;
+    }
 
     private static void Seconds(MemberMap map) => map.TypeConverterOption.Format(SecondsFormat);
 }

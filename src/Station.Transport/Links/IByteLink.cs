@@ -55,6 +55,13 @@ public interface IHostSignals
     /// <summary>The host's baud when the medium reports it; null when unknown (TCP).</summary>
     int? HostBaud { get; }
 
+    /// <summary>
+    /// The host's baud for the bytes the device read last. Where a baud change travels in the same
+    /// stream as the data (RFC 2217), bytes sent before it may still be unread when it takes effect;
+    /// elsewhere this is <see cref="HostBaud"/>.
+    /// </summary>
+    int? HostBaudOfLastRead => HostBaud;
+
     /// <summary>Raised synchronously whenever the host changes its lines.</summary>
     event Action<LineState>? LinesChanged;
 }

@@ -12,7 +12,7 @@ public class UnitCsvFormatTests
             "record_id,batch,station_id,operator,slot,port,unit,attempt,started,ended,mac,chip,chip_revision,flash_id,flash_size,"
             + "profile,profile_version,profile_sha256,image_sha256,md5_verified,baud,retries,result,error_code,cause,remedy,"
             + "t_connect_s,t_identify_s,t_baud_s,t_stub_s,t_attach_s,t_write_s,t_verify_s,t_reset_s,t_boot_check_s,other_steps,boot_check,events,event_kinds,"
-            + "serial,nvs_sha256,device_values,master_row,efuse,operation\n",
+            + "serial,nvs_sha256,device_values,master_row,efuse,operation,slot_name,usb\n",
             UnitCsvFormat.HeaderLine);
     }
 
@@ -27,7 +27,7 @@ public class UnitCsvFormatTests
         Assert.Equal(
             "r1,B1,ST-01,alice,1,/dev/ttyUSB0,1,1,2025-03-04T08:00:00.250+00:00,2025-03-04T08:00:09.750+00:00,24:0A:C4:12:34:56,ESP32-S3,v0.2,0x1640EF,4MB,"
             + $"sensor-node,1.4.0,{record.ProfileSha256},0x1000={Records.BootloaderSha};0x10000={Records.AppSha},0x1000=ok;0x10000=ok,921600,1,PASS,,,,"
-            + "0.432,0.050,,,,6.500,0.750,,,flash_id=0.010,app ready/PASS,2,baud=1;retry.connect=1,,,,,,flash\n",
+            + "0.432,0.050,,,,6.500,0.750,,,flash_id=0.010,app ready/PASS,2,baud=1;retry.connect=1,,,,,,flash,,\n",
             row);
     }
 

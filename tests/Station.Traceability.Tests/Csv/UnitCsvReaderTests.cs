@@ -32,6 +32,39 @@ public class UnitCsvReaderTests
     }
 
     [Fact]
+    public async Task ReadAsync_SlotNameAndUsb_RoundTripEvenWithACommaInTheName()
+    {
+        using var temp = new TempDirectory();
+        var record = Records.Pass() with { SlotName = "fixture A, slot 3", Usb = "10c4:ea60 CP210x sn 0001 at 1-1.4.2" };
+        await using (var writer = await BatchRecordWriter.OpenAsync(temp.Path, "B1", CancellationToken.None))
+        {
+            await writer.WriteAsync(record, CancellationToken.None);
+        }
+
+        var row = Assert.Single((await UnitCsvReader.ReadAsync(temp.Combine("B1", "units.csv"), CancellationToken.None)).Rows);
+
+        Assert.Equal("fixture A, slot 3", row.SlotName);
+        Assert.Equal("10c4:ea60 CP210x sn 0001 at 1-1.4.2", row.Usb);
+    }
+
+    [Fact]
+    public async Task ReadAsync_FileFromBeforeSlotNamesExisted_ReadsWithTheNewCellsBlank()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("units.csv");
+        string header = UnitCsvFormat.HeaderLine.Replace(",slot_name,usb\n", "\n", StringComparison.Ordinal);
+        string row = UnitCsvFormat.FormatRow(UnitCsvRow.From(Records.Pass()));
+        Assert.EndsWith(",,\n", row);
+        await File.WriteAllTextAsync(path, header + row[..^3] + "\n");
+
+        var read = Assert.Single((await UnitCsvReader.ReadAsync(path, CancellationToken.None)).Rows);
+
+        Assert.Equal(UnitResult.Pass, read.Result);
+        Assert.Null(read.SlotName);
+        Assert.Null(read.Usb);
+    }
+
+    [Fact]
     public async Task ReadAsync_HeaderMissingAColumn_NamesTheFileAndColumn()
     {
         using var temp = new TempDirectory();
