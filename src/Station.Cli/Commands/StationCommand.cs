@@ -24,6 +24,8 @@ public static class StationCommand
             DemoImagesCommand.Create(context),
             NvsCommand.Create(context),
             LedgerCommand.Create(context),
+            BenchCommand.Create(context),
+            BenchLineCommand.Create(context),
         };
         return root;
     }
