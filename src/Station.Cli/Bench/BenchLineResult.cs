@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 namespace Station.Cli.Bench;
 
 /// <summary>One unit as a bench line process saw it: its verdict, cycle time and the seconds of each step from its record.</summary>
-public sealed record BenchUnit(int Slot, string Result, double Seconds, int Baud, string? ErrorCode, IReadOnlyDictionary<string, double> Steps);
+/// <param name="FirstOnSlot">The first unit of its slot in this process: it also pays the runtime's warm-up (JIT compilation).</param>
+public sealed record BenchUnit(int Slot, string Result, double Seconds, int Baud, string? ErrorCode, IReadOnlyDictionary<string, double> Steps, bool FirstOnSlot);
 
 /// <summary>
 /// What a bench line process (<c>station bench-line</c>) measured about itself: wall time of the job, processor time

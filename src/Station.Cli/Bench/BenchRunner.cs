@@ -21,8 +21,20 @@ public sealed record Measurement(string Tool, int Ports, double WallSeconds, dou
 
     public int Passed => Station?.Units.Count(u => u.Result == "Pass") ?? EsptoolJs.Count(u => u.Ok);
 
-    /// <summary>Mean per-unit cycle time: Station from its records, esptool-js from its own clock (connect to reset, no node start-up).</summary>
-    public double MeanUnitSeconds => Station is { } s ? s.Units.Average(u => u.Seconds) : EsptoolJs.Average(u => u.UnitSeconds);
+    /// <summary>
+    /// Mean per-unit cycle time. Station: from its records, in steady state — without each slot's first unit, which also
+    /// pays the runtime's JIT warm-up, when the slot made more than one. esptool-js: by its own clock (connect to reset,
+    /// node start-up excluded); every unit is a new process, so there is no steady state to pick.
+    /// </summary>
+    public double MeanUnitSeconds => SteadyUnits is { Count: > 0 } units ? units.Average(u => u.Seconds) : EsptoolJs.Where(u => u.Ok).DefaultIfEmpty().Average(u => u?.UnitSeconds ?? double.NaN);
+
+    /// <summary>Station's units in steady state (see <see cref="MeanUnitSeconds"/>); null for esptool-js.</summary>
+    public IReadOnlyList<BenchUnit>? SteadyUnits => Station is { } s
+        ? (s.Units.Any(u => !u.FirstOnSlot) ? s.Units.Where(u => !u.FirstOnSlot).ToList() : s.Units)
+        : null;
+
+    /// <summary>The first units of the slots (JIT warm-up included), when steady-state units exist beside them.</summary>
+    public double? FirstUnitSeconds => Station is { } s && s.Units.Any(u => !u.FirstOnSlot) ? s.Units.Where(u => u.FirstOnSlot).Average(u => u.Seconds) : null;
 
     /// <summary>Units per hour over the whole measurement (board swaps and start-up included).</summary>
     public double UnitsPerHour => Units / WallSeconds * 3600;

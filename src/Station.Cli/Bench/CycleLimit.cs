@@ -23,10 +23,13 @@ public sealed record LimitParts(double Sync, double Write, double Reset, long Wi
 /// link's baud, 10 bits per byte, overlapped with the flash's erase and program time, plus a sync and a reset. The
 /// flash time follows the simulator's published model (<see cref="FlashTiming"/>) the way the flasher stub spends
 /// it: sectors are erased lazily just ahead of the data (a 64 KiB block erase when aligned and at least 16 sectors
-/// remain, else 4 KiB sectors) and every 256-byte page is programmed. The stub acknowledges a block on receipt and
-/// programs it while the next one arrives, so per region the best possible time is the larger of
-/// (all wire time + programming of the last block) and (wire time of the first block + all flash time).
-/// SLIP escapes, packet headers and replies are not counted, so every estimate here errs low: it is a floor.
+/// remain, else 4 KiB sectors) and every 256-byte page is programmed.
+/// <para>The overlap is the stub's: it acknowledges a 16 KiB block on receipt and programs it while the next block
+/// arrives, and it has room for one block in flight (reference §11). So block i+1 can start on the wire when block i is
+/// taken, and block i+1 is taken when it has arrived and block i is programmed: per block max(wire, flash), not the
+/// larger of the two sums — an erase lump (150 ms per 64 KiB) cannot borrow wire time from the blocks after it. The
+/// host is taken to answer every acknowledgement at once; SLIP escapes, packet headers and replies are not counted,
+/// so every estimate here errs low: it is a floor.</para>
 /// </summary>
 public static class CycleLimit
 {
@@ -45,21 +48,28 @@ public static class CycleLimit
         foreach (var region in regions)
         {
             var image = region.Compressed ?? throw new ArgumentException($"Region {region.Name} is not compressed.", nameof(regions));
+            var eraser = new LazyEraser(region.Address, (uint)region.Data.Length, timing, flashSize);
             int blocks = (image.Length + BlockSize - 1) / BlockSize;
-            int lastStart = (blocks - 1) * BlockSize;
-            double wireAll = WireSeconds(image.Length, baud);
-            double wireFirst = WireSeconds(Math.Min(BlockSize, image.Length), baud);
-            double flashAll = EraseSeconds(region.Address, (uint)region.Data.Length, region.Address, timing, flashSize)
-                + Pages(region.Data.Length) * timing.PageProgram.TotalSeconds;
+            double taken = 0;      // when the device took the previous block (and acknowledged it)
+            double free = 0;       // when the device finished programming the previous block
+            int written = 0;
+            for (int i = 0; i < blocks; i++)
+            {
+                int start = i * BlockSize;
+                int end = Math.Min(start + BlockSize, image.Length);
+                double blockWire = WireSeconds(end - start, baud);
+                double arrived = taken + blockWire;
+                taken = Math.Max(arrived, free);
+                int produced = i == blocks - 1 ? region.Data.Length : Math.Min(region.Data.Length, image.InflatedAfter(end));
+                double blockFlash = eraser.EraseUpTo(region.Address + (uint)produced)
+                    + (Pages(Math.Max(0, produced - written)) * timing.PageProgram.TotalSeconds);
+                written = Math.Max(written, produced);
+                free = taken + blockFlash;
+                wire += blockWire;
+                flash += blockFlash;
+            }
 
-            // What the last block inflates to, at least: everything the blocks before it cannot have produced.
-            int beforeLast = blocks > 1 ? Math.Min(region.Data.Length, image.InflatedUpperBound(0, lastStart)) : 0;
-            int lastBytes = region.Data.Length - beforeLast;
-            double flashLast = EraseSeconds(region.Address, (uint)region.Data.Length, region.Address + (uint)beforeLast + 1, timing, flashSize)
-                + Pages(lastBytes) * timing.PageProgram.TotalSeconds;
-            write += Math.Max(wireAll + flashLast, wireFirst + flashAll);
-            wire += wireAll;
-            flash += flashAll;
+            write += free;
             wireBytes += image.Length;
             md5 += region.Data.Length / timing.Md5BytesPerSecond;
         }
@@ -87,31 +97,36 @@ public static class CycleLimit
         return WireSeconds(begin + end + (2 * reply), baud);
     }
 
-    /// <summary>
-    /// Erase time the stub spends on a region written from <paramref name="address"/>, counting only the erase
-    /// steps whose first sector starts at or after <paramref name="from"/> (the stub erases a sector once data reaches it).
-    /// </summary>
-    public static double EraseSeconds(uint address, uint size, uint from, FlashTiming timing, uint flashSize)
-    {
-        uint sector = address / Sector;
-        uint remaining = (uint)(((ulong)(address % Sector) + size + Sector - 1) / Sector);
-        uint last = flashSize / Sector;
-        double seconds = 0;
-        while (remaining > 0 && sector < last)
-        {
-            bool block = sector % SectorsPerBlock == 0 && remaining >= SectorsPerBlock && sector + SectorsPerBlock <= last;
-            uint count = block ? SectorsPerBlock : 1;
-            if ((ulong)sector * Sector >= from)
-            {
-                seconds += (block ? timing.BlockErase : timing.SectorErase).TotalSeconds;
-            }
-
-            sector += count;
-            remaining -= Math.Min(count, remaining);
-        }
-
-        return seconds;
-    }
+    /// <summary>Erase time the stub spends on a whole region of <paramref name="size"/> bytes written from <paramref name="address"/>.</summary>
+    public static double EraseSeconds(uint address, uint size, FlashTiming timing, uint flashSize) =>
+        new LazyEraser(address, size, timing, flashSize).EraseUpTo(uint.MaxValue);
 
     private static long Pages(long bytes) => (bytes + 255) / 256;
+
+    /// <summary>
+    /// The stub's lazy erase over one region: once data reaches <c>end</c>, every sector up to the one holding
+    /// <c>end</c> is erased (a 64 KiB block when aligned and at least 16 sectors of the region remain).
+    /// </summary>
+    private sealed class LazyEraser(uint address, uint size, FlashTiming timing, uint flashSize)
+    {
+        private uint _next = address / Sector;
+        private uint _remaining = (uint)(((ulong)(address % Sector) + size + Sector - 1) / Sector);
+
+        public double EraseUpTo(uint end)
+        {
+            uint lastSector = Math.Min(end / Sector, (flashSize / Sector) - 1);
+            uint chipSectors = flashSize / Sector;
+            double seconds = 0;
+            while (_next <= lastSector && _remaining > 0)
+            {
+                bool block = _next % SectorsPerBlock == 0 && _remaining >= SectorsPerBlock && _next + SectorsPerBlock <= chipSectors;
+                uint count = block ? SectorsPerBlock : 1;
+                seconds += (block ? timing.BlockErase : timing.SectorErase).TotalSeconds;
+                _next += count;
+                _remaining -= Math.Min(count, _remaining);
+            }
+
+            return seconds;
+        }
+    }
 }

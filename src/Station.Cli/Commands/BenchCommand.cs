@@ -25,7 +25,10 @@ public static class BenchCommand
         var bauds = new Option<string>("--bauds") { Description = "Working bauds for the cycle-time table", DefaultValueFactory = _ => "115200,921600,2000000" };
         var ports = new Option<string>("--ports") { Description = "Port counts for the scaling table", DefaultValueFactory = _ => "1,8,32,64" };
         var scalingBaud = new Option<int>("--scaling-baud") { Description = "Baud of the scaling table (app workload)", DefaultValueFactory = _ => 921600 };
-        var units = new Option<int>("--units") { Description = "Units per measurement in the cycle-time table (one port)", DefaultValueFactory = _ => 1 };
+        var units = new Option<int?>("--units")
+        {
+            Description = "Units per measurement in the cycle-time table (one port); default 2 at 460800 baud and above (the first pays the JIT warm-up and is left out), 1 below",
+        };
         var scalingUnits = new Option<int>("--scaling-units") { Description = "Units per port in the scaling table", DefaultValueFactory = _ => 2 };
         var comparePorts = new Option<string>("--compare-ports") { Description = "Port counts of the scaling table at which esptool-js runs too", DefaultValueFactory = _ => "1,8" };
         var noEsptoolJs = new Option<bool>("--no-esptool-js") { Description = "Measure Station only" };
@@ -44,7 +47,7 @@ public static class BenchCommand
             var baudList = isQuick ? [921600, 2000000] : List(result.GetValue(bauds)!, Int);
             var portList = isQuick ? [1, 8] : List(result.GetValue(ports)!, Int);
             var compareList = isQuick ? [1] : List(result.GetValue(comparePorts)!, Int);
-            int perMeasurement = result.GetValue(units);
+            int? perMeasurement = result.GetValue(units);
             int perPort = isQuick ? 1 : result.GetValue(scalingUnits);
             int scaleBaud = result.GetValue(scalingBaud);
             if (!Numbers.TryParseSize(result.GetValue(appSize)!, out uint appBytes) || appBytes is < 0x4_0000 or > 0x30_0000)
@@ -57,7 +60,7 @@ public static class BenchCommand
                 throw new UsageException("--workloads takes app and/or full.");
             }
 
-            if (baudList.Any(b => b is < 9600 or > 8_000_000) || portList.Any(p => p is < 1 or > 256) || perMeasurement < 1 || perPort < 1)
+            if (baudList.Any(b => b is < 9600 or > 8_000_000) || portList.Any(p => p is < 1 or > 256) || perMeasurement is < 1 || perPort < 1)
             {
                 throw new UsageException("Bauds 9600..8000000, port counts 1..256, units at least 1.");
             }
@@ -103,8 +106,9 @@ public static class BenchCommand
                 foreach (int baud in baudList)
                 {
                     var limit = CycleLimit.For(plans[workload.Key].Regions, baud, FlashTiming.Datasheet, 4 * 1024 * 1024);
-                    var station = await runner.StationAsync(files[workload.Key], baud, 1, perMeasurement, token);
-                    var esptool = script is null ? null : await runner.EsptoolJsAsync(files[workload.Key], baud, 1, perMeasurement, token);
+                    int count = perMeasurement ?? (baud >= 460800 ? 2 : 1);
+                    var station = await runner.StationAsync(files[workload.Key], baud, 1, count, token);
+                    var esptool = script is null ? null : await runner.EsptoolJsAsync(files[workload.Key], baud, 1, count, token);
                     report.Cycles.Add(new CycleRow(workload.Key, workload.Title, workload.Bytes, baud, limit, station, esptool));
                 }
             }

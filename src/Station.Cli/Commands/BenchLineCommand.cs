@@ -69,8 +69,10 @@ public static class BenchLineCommand
                 RunCpuSeconds = (cpu2 - cpu1).TotalSeconds,
                 PeakWorkingSetBytes = self.PeakWorkingSet64,
                 AllocatedBytes = allocated1 - allocated0,
-                Units = collected.Records.Select(r => new BenchUnit(r.Slot, r.Result.ToString(), (r.Ended - r.Started).TotalSeconds, r.Baud ?? 0, r.ErrorCode,
-                    r.StepSeconds)).ToList(),
+                Units = collected.Records.OrderBy(r => r.Started)
+                    .Select(r => new BenchUnit(r.Slot, r.Result.ToString(), (r.Ended - r.Started).TotalSeconds, r.Baud ?? 0, r.ErrorCode, r.StepSeconds,
+                        FirstOnSlot: collected.Records.Where(o => o.Slot == r.Slot).MinBy(o => o.Started) == r))
+                    .ToList(),
             };
             await File.WriteAllTextAsync(result.GetValue(resultFile)!, JsonSerializer.Serialize(measured, BenchLineResult.Json), token);
             return tally.Failed + tally.Interrupted == 0 ? ExitCodes.Success : RunCommand.UnitsFailed;
