@@ -147,11 +147,12 @@ public sealed class LoaderClient
     }
 
     /// <summary>
-    /// Reads whatever arrives until the line is quiet (used to capture the boot log after a reset). The first byte
-    /// may take up to <paramref name="start"/>: a chip still coming out of reset (or a link still opening) may take
-    /// longer than the quiet gap to start talking, and its banner is what tells the boot mode.
+    /// Reads whatever arrives until the line is quiet (used to capture the boot log after a reset), or at once when
+    /// <paramref name="complete"/> says the text so far is all there will be. The first byte may take up to
+    /// <paramref name="start"/>: a chip still coming out of reset (or a link still opening) may take longer than the
+    /// quiet gap to start talking, and its banner is what tells the boot mode.
     /// </summary>
-    public async Task<byte[]> CollectTextAsync(TimeSpan start, TimeSpan quiet, TimeSpan max, CancellationToken cancellationToken)
+    public async Task<byte[]> CollectTextAsync(TimeSpan start, TimeSpan quiet, TimeSpan max, CancellationToken cancellationToken, Func<List<byte>, bool>? complete = null)
     {
         var text = new List<byte>();
         long end = _time.GetTimestamp() + (long)(max.TotalSeconds * _time.TimestampFrequency);
@@ -170,6 +171,10 @@ public sealed class LoaderClient
             {
                 int n = await Link.ReadAsync(_input, linked.Token).ConfigureAwait(false);
                 text.AddRange(_input.AsSpan(0, n));
+                if (complete?.Invoke(text) == true)
+                {
+                    break;
+                }
             }
             catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
