@@ -242,6 +242,9 @@ public sealed class EspDevice
             return await SerialLog.WaitForAsync(Link, early, pattern, within, _time, cancellationToken).ConfigureAwait(false);
         });
 
+    /// <summary>How long to wait after a baud change before the device is asked to answer at the new rate.</summary>
+    public static readonly TimeSpan BaudSettle = TimeSpan.FromMilliseconds(20);
+
     private async Task ChangeBaudCoreAsync(int baud, CancellationToken cancellationToken)
     {
         int old = Baud;
@@ -259,7 +262,10 @@ public sealed class EspDevice
         await _client.SendAsync(Requests.ChangeBaudrate((uint)baud, Loader == LoaderKind.Stub ? (uint)old : 0), cancellationToken).ConfigureAwait(false);
         await _client.ReadResponseAsync(Opcode.ChangeBaudrate, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
         await Link.SetBaudAsync(baud, cancellationToken).ConfigureAwait(false);
-        await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+
+        // The ROM switches as soon as its reply has left; the stub waits 10 ms, switches, then 1 ms (reference §4).
+        // esptool sleeps 50 ms here; 20 ms covers both loaders, and the probe below proves the switch either way.
+        await Task.Delay(BaudSettle, _time, cancellationToken).ConfigureAwait(false);
         await _client.DiscardInputAsync(cancellationToken).ConfigureAwait(false);
         if (!await RespondsAsync(cancellationToken).ConfigureAwait(false))
         {
