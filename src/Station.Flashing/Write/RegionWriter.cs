@@ -66,8 +66,7 @@ public sealed class RegionWriter(LoaderClient client, ChipSpec chip, TimeProvide
                 timeout = blockTimeout;
             }
 
-            var command = Requests.FlashDeflData((uint)seq, image.Bytes.AsSpan(start, end - start));
-            await SendBlockAsync(command, region.Index, seq, timeout, cancellationToken).ConfigureAwait(false);
+            await SendBlockAsync(Opcode.FlashDeflData, image.Bytes.AsMemory(start, end - start), region.Index, seq, timeout, cancellationToken).ConfigureAwait(false);
             events.On(new WriteProgress(time.GetUtcNow(), region.Index, end, image.Length, seq + 1, blocks));
             if (stub)
             {
@@ -101,7 +100,7 @@ public sealed class RegionWriter(LoaderClient client, ChipSpec chip, TimeProvide
             int n = Math.Min(blockSize, data.Length - start);
             data.AsSpan(start, n).CopyTo(padded);
             padded.AsSpan(n).Fill(0xFF);
-            await SendBlockAsync(Requests.FlashData((uint)seq, padded), region.Index, seq, blockTimeout, cancellationToken).ConfigureAwait(false);
+            await SendBlockAsync(Opcode.FlashData, padded, region.Index, seq, blockTimeout, cancellationToken).ConfigureAwait(false);
             events.On(new WriteProgress(time.GetUtcNow(), region.Index, (seq + 1) * blockSize, blocks * blockSize, seq + 1, blocks));
         }
 
@@ -115,13 +114,14 @@ public sealed class RegionWriter(LoaderClient client, ChipSpec chip, TimeProvide
     /// Sends one data block. Only a block the device rejected on arrival (bad checksum or length) is
     /// resent: then nothing of it was consumed. Any other failure ends the region.
     /// </summary>
-    private async Task SendBlockAsync(Command command, int region, int seq, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task SendBlockAsync(Opcode opcode, ReadOnlyMemory<byte> block, int region, int seq, TimeSpan timeout, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                await client.ExecuteAsync(command, 0, timeout, cancellationToken).ConfigureAwait(false);
+                // Escaped straight from the job's image: no per-block packet, copy or allocation.
+                await client.ExecuteDataAsync(opcode, (uint)seq, block, timeout, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (FlashException e) when (attempt <= BlockRetries && RejectedOnArrival(e.DeviceError))
