@@ -20,7 +20,7 @@ public sealed record BenchWorkloadFiles(BenchWorkload Workload, IReadOnlyList<(u
 /// </summary>
 public static class BenchFiles
 {
-    public static async Task<BenchWorkloadFiles> WriteAsync(BenchWorkload workload, string root, IEnumerable<int> bauds, CancellationToken cancellationToken)
+    public static async Task<BenchWorkloadFiles> WriteAsync(BenchWorkload workload, string root, IEnumerable<int> bauds, bool skipMatching, CancellationToken cancellationToken)
     {
         string directory = Path.Combine(root, workload.Key);
         Directory.CreateDirectory(directory);
@@ -51,6 +51,7 @@ public static class BenchFiles
                 ["flash"] = new JsonObject { ["mode"] = "keep", ["frequency"] = "keep", ["size"] = "keep" },
                 ["images"] = imageNodes.DeepClone(),
                 ["link"] = new JsonObject { ["initialBaud"] = 115200, ["baudLadder"] = new JsonArray(baud) },
+                ["verification"] = new JsonObject { ["md5"] = true, ["skipMatching"] = skipMatching },
                 ["after"] = "run-app",
                 ["bootCheck"] = new JsonObject { ["baud"] = 115200, ["pattern"] = @"App version:\s+1\.0\.0", ["withinSeconds"] = 10 },
             };

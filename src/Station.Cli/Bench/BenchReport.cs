@@ -61,7 +61,9 @@ public static class BenchReport
             md.AppendLine();
             md.AppendLine("Limit = one SYNC at 115200 + the compressed bytes on the wire (10 bits per byte) overlapped with the simulator's erase/program time " +
                 "(`FlashTiming.Datasheet`, erased lazily as the stub does), block by block as the stub overlaps them (a 16 KiB block is programmed while the next " +
-                "one arrives, so each block costs the larger of its wire and flash time) + the restart's frames; the host is assumed to answer instantly. Station's time runs from the unit's start to its record " +
+                "one arrives, so each block costs the larger of its wire and flash time) + the restart's frames; the host is assumed to answer instantly. " +
+                "The limit is for writing each image as given: Station erases runs of at least 64 KiB of 0xFF (full-4mb's gaps) instead of programming them — " +
+                "the flash then holds the same bytes — so on such images it can come in under this limit. Station's time runs from the unit's start to its record " +
                 "(connect … boot check), in steady state: a port's first unit in a station process also pays the runtime's JIT warm-up, so it is left out " +
                 "when the port made more (its time is in bench.json). esptool-js's time runs from `main()` to `after(\"hard_reset\")` by its own clock " +
                 "(node start-up excluded; it has no boot check).");

@@ -35,9 +35,13 @@ public static class BenchCommand
         var output = new Option<string>("--out") { Description = "Where the report goes", DefaultValueFactory = _ => Path.Combine("reports", "bench") };
         var stubDir = new Option<string?>("--stub-dir") { Description = "Flasher stubs (default $STATION_STUB_DIR, ./stubs, or esptool-js's own)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed for the simulated boards' MACs", DefaultValueFactory = _ => 1 };
+        var skipMatching = new Option<bool>("--skip-matching")
+        {
+            Description = "Profiles with verification.skipMatching: erased spans a blank board already holds are left alone, at the cost of an MD5 of every region first",
+        };
         var command = new Command("bench", "Measure cycle time against the wire limit, scaling to many ports, and esptool-js side by side (simulator, pacing on)")
         {
-            quick, workloads, appSize, bauds, ports, scalingBaud, units, scalingUnits, comparePorts, noEsptoolJs, output, stubDir, seed,
+            quick, workloads, appSize, bauds, ports, scalingBaud, units, scalingUnits, comparePorts, noEsptoolJs, output, stubDir, seed, skipMatching,
         };
 
         command.SetAction((result, ct) => context.RunAsync(async token =>
@@ -74,7 +78,7 @@ public static class BenchCommand
                 throw new UsageException("esptool-js is not installed: run `npm ci` in tests/interop (or pass --no-esptool-js).");
             }
 
-            string? stubs = BenchEnvironment.StubDirectory(result.GetValue(stubDir), script);
+            string? stubs = BenchEnvironment.StubDirectory(result.GetValue(stubDir), BenchEnvironment.FindEsptoolJsScript());
             var machine = BenchEnvironment.Machine();
             await context.Out.WriteLineAsync($"Bench on {machine.Describe()}; stubs from {stubs ?? "./stubs or $STATION_STUB_DIR"}");
 
@@ -90,7 +94,7 @@ public static class BenchCommand
             var plans = new Dictionary<string, FlashPlan>();
             foreach (var workload in built)
             {
-                files[workload.Key] = await BenchFiles.WriteAsync(workload, Path.Combine(runDir, "images"), allBauds, token);
+                files[workload.Key] = await BenchFiles.WriteAsync(workload, Path.Combine(runDir, "images"), allBauds, result.GetValue(skipMatching), token);
                 plans[workload.Key] = FlashPlan.Prepare(workload.Regions, BenchImages.Chip, FlashSettings.Keep, compress: true);
             }
 
