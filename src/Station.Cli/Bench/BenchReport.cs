@@ -114,7 +114,7 @@ public static class BenchReport
                 }
 
                 double total = units.Average(u => u.Seconds);
-                md.AppendLine(inv, $" {Seconds(total - inSteps)} | {Seconds(total)} |");
+                md.AppendLine(inv, $" {Seconds(Math.Max(0, total - inSteps))} | {Seconds(total)} |");
                 md.Append(inv, $"| {row.Workload} | {row.Baud} | floor |");
                 foreach (var (key, _) in StationSteps)
                 {
@@ -144,7 +144,7 @@ public static class BenchReport
                     }
 
                     double jsTotal = ok.Average(u => u.UnitSeconds);
-                    md.AppendLine(inv, $" {Seconds(jsTotal - inJs)} | {Seconds(jsTotal)} |");
+                    md.AppendLine(inv, $" {Seconds(Math.Max(0, jsTotal - inJs))} | {Seconds(jsTotal)} |");
                 }
             }
 
