@@ -30,6 +30,13 @@ public sealed record Profile
 
     public BootCheck? BootCheck { get; init; }
 
+    /// <summary>
+    /// <c>verification.skipMatching</c>: before writing a region, compare the device's MD5 of it with the image's; a
+    /// region the unit already holds is not written (that comparison is its verification), and an erased span of a
+    /// region is not erased again. Off by default: on blank boards the extra MD5 of every data region only costs time.
+    /// </summary>
+    public bool SkipMatchingRegions { get; init; }
+
     /// <summary>What makes each unit unique: its serial number, its NVS partition, eFuse burns.</summary>
     public DeviceDataSettings? DeviceData { get; init; }
 

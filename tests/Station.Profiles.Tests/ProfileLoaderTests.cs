@@ -86,6 +86,23 @@ public sealed class ProfileLoaderTests : IDisposable
         Assert.Equal(defaults.Timeouts with { Reset = TimeSpan.FromSeconds(1) }, profile.Retry.Timeouts);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void Load_VerificationSkipMatching_IsOffUnlessAskedFor(bool? skipMatching, bool expected)
+    {
+        var json = SampleProfiles.Full(workspace);
+        if (skipMatching is { } value)
+        {
+            json["verification"]!["skipMatching"] = value;
+        }
+
+        var profile = ProfileLoader.Load(workspace.WriteProfile(json));
+
+        Assert.Equal(expected, profile.SkipMatchingRegions);
+    }
+
     [Fact]
     public void Load_FlashPartsKeepOrNull_MeanKeep()
     {

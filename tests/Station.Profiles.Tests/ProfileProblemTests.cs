@@ -74,6 +74,7 @@ public sealed class ProfileProblemTests : IDisposable
         ["reset-strategies-empty"] = new((p, _) => p["retry"]!["resetStrategies"] = new JsonArray(), "$.retry.resetStrategies", "must list at least one reset strategy"),
         ["md5-off"] = new((p, _) => p["verification"]!["md5"] = false, "$.verification.md5", "MD5 verification cannot be turned off"),
         ["md5-not-bool"] = new((p, _) => p["verification"]!["md5"] = "yes", "$.verification.md5", "must be true or false"),
+        ["skip-matching-not-bool"] = new((p, _) => p["verification"]!["skipMatching"] = 1, "$.verification.skipMatching", "must be true or false"),
         ["after-unknown"] = new((p, _) => p["after"] = "reboot", "$.after", "must be \"run-app\" or \"stay-in-loader\", not \"reboot\""),
         ["after-missing"] = new((p, _) => p.Remove("after"), "$.after", "is required"),
         ["boot-pattern-invalid"] = new((p, _) => p["bootCheck"]!["pattern"] = "App version: (1.0", "$.bootCheck.pattern", "is not a valid .NET regular expression: Invalid pattern 'App version: (1.0' at offset 17. Not enough )'s."),

@@ -25,6 +25,8 @@ public static class StationCommand
             NvsCommand.Create(context),
             LedgerCommand.Create(context),
             PortsCommand.Create(context),
+            BenchCommand.Create(context),
+            BenchLineCommand.Create(context),
         };
         return root;
     }

@@ -31,13 +31,30 @@ public sealed partial class SimulatedFleet : IAsyncDisposable
 
     public IReadOnlyList<ISlotFixture> Slots { get; private set; } = [];
 
+    /// <summary>The simulator process's processor time so far (user + system, all threads).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Starts the child simulator and waits until it serves every device.</summary>
     public static async Task<SimulatedFleet> StartAsync(
-        ChipSpec chip, int count, string dumpDirectory, ulong seed, bool pacing, LinkFactory links, Func<IByteLink, int, IByteLink>? wrap, CancellationToken cancellationToken,
+        ChipSpec chip, int count, string? dumpDirectory, ulong seed, bool pacing, LinkFactory links, Func<IByteLink, int, IByteLink>? wrap, CancellationToken cancellationToken,
         string? returnedBoards = null, FaultSpec? faults = null)
     {
         var info = SelfInvocation("simulate", "--chip", chip.Key, "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--tcp", "127.0.0.1:0", "--control", "--dump-dir", dumpDirectory, "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            "--tcp", "127.0.0.1:0", "--control", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (dumpDirectory is not null)
+        {
+            // Without it (the bench) boards are not dumped: a 4 MB dump per unit would load the simulator's process.
+            info.ArgumentList.Add("--dump-dir");
+            info.ArgumentList.Add(dumpDirectory);
+        }
+
         if (!pacing)
         {
             info.ArgumentList.Add("--no-pacing");
@@ -98,7 +115,7 @@ public sealed partial class SimulatedFleet : IAsyncDisposable
     }
 
     /// <summary>The command line that runs this same station program with other arguments.</summary>
-    private static ProcessStartInfo SelfInvocation(params string[] arguments)
+    internal static ProcessStartInfo SelfInvocation(params string[] arguments)
     {
         string host = Environment.ProcessPath ?? "dotnet";
         var info = new ProcessStartInfo(host)

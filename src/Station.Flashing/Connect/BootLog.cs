@@ -34,6 +34,17 @@ public sealed partial record BootLog(string Text)
 
     public static BootLog FromBytes(ReadOnlySpan<byte> bytes) => new(Encoding.Latin1.GetString(bytes));
 
+    /// <summary>
+    /// True once the text holds a whole download-mode banner (<c>boot:0x..</c> … <c>waiting for download</c> and its line
+    /// end): the ROM prints nothing after it, so there is no need to wait for the line to go quiet.
+    /// </summary>
+    public static bool EndsInDownloadMode(List<byte> text)
+    {
+        ReadOnlySpan<byte> span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(text);
+        int at = span.LastIndexOf("waiting for download"u8);
+        return at >= 0 && span[at..].Contains((byte)'\n') && span[..at].IndexOf("boot:0x"u8) >= 0;
+    }
+
     public string Summary => this switch
     {
         { IsEmpty: true } => "no output",

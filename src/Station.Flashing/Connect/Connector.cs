@@ -43,7 +43,8 @@ public sealed class Connector(LoaderClient client, TimeProvider time, IFlashEven
                 await strategy.ResetAsync(link, time, cancellationToken).ConfigureAwait(false);
             }
 
-            var seen = new List<byte>(await client.CollectTextAsync(options.BootLogStart, options.BootLogQuiet, options.BootLogMax, cancellationToken).ConfigureAwait(false));
+            var seen = new List<byte>(await client.CollectTextAsync(options.BootLogStart, options.BootLogQuiet, options.BootLogMax, cancellationToken,
+                BootLog.EndsInDownloadMode).ConfigureAwait(false));
             var log = BootLog.FromBytes(seen.ToArray());
             events.On(new ConnectAttempted(time.GetUtcNow(), attempt, strategy?.Name, log.Summary));
 

@@ -134,11 +134,28 @@ public sealed class EspDevice
         });
 
     /// <summary>Writes one region (compressed unless the loader cannot inflate).</summary>
-    public Task WriteRegionAsync(PreparedRegion region, bool compress, CancellationToken cancellationToken, int blockRetries = 3) =>
+    /// <param name="skipErased">Leave a run of erased sectors alone when the device's MD5 says it is erased already.</param>
+    public Task WriteRegionAsync(PreparedRegion region, bool compress, CancellationToken cancellationToken, int blockRetries = 3, bool skipErased = false) =>
         Run(FlashStep.Write, $"{region.Name} at 0x{region.Address:X}", async () =>
         {
-            await new RegionWriter(_client, Chip, _time, _events) { BlockRetries = blockRetries }
+            await new RegionWriter(_client, Chip, _time, _events) { BlockRetries = blockRetries, SkipErased = skipErased }
                 .WriteAsync(region, compress, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <summary>
+    /// Whether the flash already holds the region (the device's MD5 equals the image's), without writing anything.
+    /// True is reported as the region verified; false where the loader cannot compute MD5 (ESP8266 ROM).
+    /// </summary>
+    public Task<bool> HoldsRegionAsync(PreparedRegion region, CancellationToken cancellationToken) =>
+        Run(FlashStep.Verify, $"{region.Name} at 0x{region.Address:X} (already there?)", async () =>
+        {
+            if (Loader == LoaderKind.Esp8266Rom || await Md5Async(region.Address, (uint)region.Data.Length, cancellationToken).ConfigureAwait(false) != region.Md5)
+            {
+                return false;
+            }
+
+            _events.On(new RegionVerified(_time.GetUtcNow(), region.Index, region.Address, region.Md5));
             return true;
         });
 
@@ -242,6 +259,9 @@ public sealed class EspDevice
             return await SerialLog.WaitForAsync(Link, early, pattern, within, _time, cancellationToken).ConfigureAwait(false);
         });
 
+    /// <summary>How long to wait after a baud change before the device is asked to answer at the new rate.</summary>
+    public static readonly TimeSpan BaudSettle = TimeSpan.FromMilliseconds(20);
+
     private async Task ChangeBaudCoreAsync(int baud, CancellationToken cancellationToken)
     {
         int old = Baud;
@@ -259,7 +279,10 @@ public sealed class EspDevice
         await _client.SendAsync(Requests.ChangeBaudrate((uint)baud, Loader == LoaderKind.Stub ? (uint)old : 0), cancellationToken).ConfigureAwait(false);
         await _client.ReadResponseAsync(Opcode.ChangeBaudrate, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
         await Link.SetBaudAsync(baud, cancellationToken).ConfigureAwait(false);
-        await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+
+        // The ROM switches as soon as its reply has left; the stub waits 10 ms, switches, then 1 ms (reference §4).
+        // esptool sleeps 50 ms here; 20 ms covers both loaders, and the probe below proves the switch either way.
+        await Task.Delay(BaudSettle, _time, cancellationToken).ConfigureAwait(false);
         await _client.DiscardInputAsync(cancellationToken).ConfigureAwait(false);
         if (!await RespondsAsync(cancellationToken).ConfigureAwait(false))
         {

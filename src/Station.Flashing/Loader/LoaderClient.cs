@@ -61,6 +61,33 @@ public sealed class LoaderClient
         }
     }
 
+    /// <summary>
+    /// Sends a *_DATA command (MEM_DATA, FLASH_DATA, FLASH_DEFL_DATA) for <paramref name="block"/>: the same bytes as
+    /// <see cref="Requests.Data"/> would make, but the block is checksummed and SLIP-escaped straight from where it
+    /// lies (the job's compressed image) into the reused output buffer — no packet is built and nothing is allocated.
+    /// </summary>
+    public ValueTask SendDataAsync(Opcode opcode, uint sequence, ReadOnlyMemory<byte> block, CancellationToken cancellationToken)
+    {
+        Span<byte> head = stackalloc byte[Requests.DataHeadLength];
+        Requests.WriteDataHead(head, opcode, sequence, block.Span);
+        int max = SlipCodec.MaxEncodedLength(Requests.DataHeadLength + block.Length);
+        if (_output.Length < max)
+        {
+            _output = new byte[Math.Max(max, _output.Length * 2)];
+        }
+
+        int n = SlipCodec.Encode(head, block.Span, _output);
+        return Link.WriteAsync(_output.AsMemory(0, n), cancellationToken);
+    }
+
+    /// <summary>Sends a *_DATA command (see <see cref="SendDataAsync"/>) and returns its checked result.</summary>
+    public async Task<Reply> ExecuteDataAsync(Opcode opcode, uint sequence, ReadOnlyMemory<byte> block, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await SendDataAsync(opcode, sequence, block, cancellationToken).ConfigureAwait(false);
+        var response = await ReadResponseAsync(opcode, timeout, cancellationToken).ConfigureAwait(false);
+        return Check(response, 0);
+    }
+
     /// <summary>Sends <paramref name="payload"/> as one SLIP frame (used for READ_FLASH acknowledgements).</summary>
     public ValueTask SendFrameAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -147,11 +174,12 @@ public sealed class LoaderClient
     }
 
     /// <summary>
-    /// Reads whatever arrives until the line is quiet (used to capture the boot log after a reset). The first byte
-    /// may take up to <paramref name="start"/>: a chip still coming out of reset (or a link still opening) may take
-    /// longer than the quiet gap to start talking, and its banner is what tells the boot mode.
+    /// Reads whatever arrives until the line is quiet (used to capture the boot log after a reset), or at once when
+    /// <paramref name="complete"/> says the text so far is all there will be. The first byte may take up to
+    /// <paramref name="start"/>: a chip still coming out of reset (or a link still opening) may take longer than the
+    /// quiet gap to start talking, and its banner is what tells the boot mode.
     /// </summary>
-    public async Task<byte[]> CollectTextAsync(TimeSpan start, TimeSpan quiet, TimeSpan max, CancellationToken cancellationToken)
+    public async Task<byte[]> CollectTextAsync(TimeSpan start, TimeSpan quiet, TimeSpan max, CancellationToken cancellationToken, Func<List<byte>, bool>? complete = null)
     {
         var text = new List<byte>();
         long end = _time.GetTimestamp() + (long)(max.TotalSeconds * _time.TimestampFrequency);
@@ -170,6 +198,10 @@ public sealed class LoaderClient
             {
                 int n = await Link.ReadAsync(_input, linked.Token).ConfigureAwait(false);
                 text.AddRange(_input.AsSpan(0, n));
+                if (complete?.Invoke(text) == true)
+                {
+                    break;
+                }
             }
             catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

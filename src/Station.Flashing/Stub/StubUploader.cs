@@ -56,7 +56,7 @@ public sealed class StubUploader(LoaderClient client, TimeProvider time, IFlashE
         {
             try
             {
-                await client.ExecuteAsync(Requests.MemData((uint)seq, block.Span), 0, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
+                await client.ExecuteDataAsync(Opcode.MemData, (uint)seq, block, CommandTimeouts.Default, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (FlashException e) when (e.DeviceError is { Code: (byte)RomErrorCode.InvalidCrc } error)

@@ -53,6 +53,12 @@ public sealed class CompressedImage
         return Math.Max(0, after - before);
     }
 
+    /// <summary>
+    /// How many bytes an inflater has put out once it was fed the first <paramref name="position"/> compressed bytes
+    /// (exact at multiples of the map's 256-byte granularity, such as block boundaries; never an overestimate).
+    /// </summary>
+    public int InflatedAfter(int position) => position >= Length ? _produced[^1] : _produced[LastIndexAtMost(position)];
+
     /// <summary>Index of the last checkpoint whose consumed count is at most <paramref name="position"/>.</summary>
     private int LastIndexAtMost(int position)
     {

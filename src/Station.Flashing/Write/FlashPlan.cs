@@ -46,16 +46,35 @@ public sealed record PreparedRegion
 
     public required CompressedImage? Compressed { get; init; }
 
+    /// <summary>
+    /// How the region is written when compressed: its data spans (each compressed once per job) and the runs of whole
+    /// erased sectors between them (at least <see cref="FlashPlan.MinErasedRun"/> bytes of 0xFF), which are erased
+    /// rather than programmed — the flash then holds the same bytes. One data span when there is no such run.
+    /// </summary>
+    public IReadOnlyList<RegionSpan> Spans { get; init; } = [];
+
     /// <summary>True when flash mode/frequency/size were written into the bootloader header.</summary>
     public bool HeaderPatched { get; init; }
 
     public uint End => Address + (uint)Data.Length;
 }
 
+/// <summary>A part of a region: data to write, or a run of whole sectors that must end up erased (all 0xFF).</summary>
+/// <param name="Offset">Offset within the region (sector-aligned for erased spans).</param>
+/// <param name="Compressed">The span's data compressed (data spans of a compressed plan), else null.</param>
+/// <param name="Md5">Lower-case hex MD5 of the span's bytes (for an erased span: of that many 0xFF bytes).</param>
+public sealed record RegionSpan(int Offset, int Length, bool Erased, CompressedImage? Compressed, string Md5)
+{
+    public uint AddressIn(PreparedRegion region) => region.Address + (uint)Offset;
+}
+
 /// <summary>The regions of one flashing job, validated against each other.</summary>
 public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
 {
     private const uint SectorSize = 0x1000;
+
+    /// <summary>The shortest run of erased sectors worth erasing instead of programming (one 64 KiB erase block).</summary>
+    public const int MinErasedRun = 0x1_0000;
 
     /// <summary>
     /// Validates and prepares the images: sector-aligned, non-empty, non-overlapping; bootloader header
@@ -135,17 +154,84 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
             data.AsSpan(patched.Length).Fill(0xFF);
         }
 
+        var whole = compress ? CompressedImage.Compress(data) : null;
+        string md5 = Convert.ToHexStringLower(MD5.HashData(data));
         return new PreparedRegion
         {
             Index = index,
             Address = image.Address,
             Name = image.Name,
             Data = data,
-            Md5 = Convert.ToHexStringLower(MD5.HashData(data)),
+            Md5 = md5,
             SourceSha256 = Convert.ToHexStringLower(SHA256.HashData(image.Bytes)),
-            Compressed = compress ? CompressedImage.Compress(data) : null,
+            Compressed = whole,
+            Spans = Split(data, image.Address, whole, md5),
             HeaderPatched = !ReferenceEquals(patched, image.Bytes),
         };
+    }
+
+    /// <summary>
+    /// Cuts a region at runs of at least <see cref="MinErasedRun"/> bytes of whole erased sectors (a merged factory image
+    /// is mostly such gaps): the data between them becomes spans compressed on their own, the runs erased spans.
+    /// </summary>
+    private static IReadOnlyList<RegionSpan> Split(byte[] data, uint address, CompressedImage? whole, string md5)
+    {
+        var runs = new List<(int Start, int End)>();
+        int firstSector = (int)((SectorSize - (address % SectorSize)) % SectorSize);
+        int runStart = -1;
+        for (int at = firstSector; ; at += (int)SectorSize)
+        {
+            bool erased = at + SectorSize <= data.Length && !data.AsSpan(at, (int)SectorSize).ContainsAnyExcept((byte)0xFF);
+            if (erased && runStart < 0)
+            {
+                runStart = at;
+            }
+            else if (!erased && runStart >= 0)
+            {
+                if (at - runStart >= MinErasedRun)
+                {
+                    runs.Add((runStart, at));
+                }
+
+                runStart = -1;
+            }
+
+            if (at + SectorSize > data.Length)
+            {
+                break;
+            }
+        }
+
+        if (runs.Count == 0)
+        {
+            return [new RegionSpan(0, data.Length, Erased: false, whole, md5)];
+        }
+
+        var spans = new List<RegionSpan>();
+        int next = 0;
+        foreach (var (start, end) in runs)
+        {
+            if (start > next)
+            {
+                spans.Add(DataSpan(data, next, start - next, whole is not null));
+            }
+
+            spans.Add(new RegionSpan(start, end - start, Erased: true, null, Convert.ToHexStringLower(MD5.HashData(data.AsSpan(start, end - start)))));
+            next = end;
+        }
+
+        if (next < data.Length)
+        {
+            spans.Add(DataSpan(data, next, data.Length - next, whole is not null));
+        }
+
+        return spans;
+    }
+
+    private static RegionSpan DataSpan(byte[] data, int offset, int length, bool compress)
+    {
+        var bytes = data.AsSpan(offset, length);
+        return new RegionSpan(offset, length, Erased: false, compress ? CompressedImage.Compress(bytes) : null, Convert.ToHexStringLower(MD5.HashData(bytes)));
     }
 
     private static int Pad4(int length) => (length + 3) & ~3;

@@ -18,6 +18,9 @@ public sealed class RegionWriter(LoaderClient client, ChipSpec chip, TimeProvide
     /// <summary>Retries of a single block the device rejected as corrupted (nothing was consumed).</summary>
     public int BlockRetries { get; init; } = 3;
 
+    /// <summary>Ask the device's MD5 of an erased span first and leave it alone when it is erased already (profile: verification.skipMatching).</summary>
+    public bool SkipErased { get; init; }
+
     public async Task WriteAsync(PreparedRegion region, bool compress, CancellationToken cancellationToken)
     {
         bool stub = client.Kind == LoaderKind.Stub;
@@ -41,15 +44,38 @@ public sealed class RegionWriter(LoaderClient client, ChipSpec chip, TimeProvide
 
     private async Task WriteCompressedAsync(PreparedRegion region, bool stub, int blockSize, uint? fifthWord, CancellationToken cancellationToken)
     {
-        var image = region.Compressed!;
-        uint size = (uint)region.Data.Length;
+        IReadOnlyList<RegionSpan> spans = region.Spans.Count > 0 && region.Spans.All(s => s.Erased || s.Compressed is not null)
+            ? region.Spans
+            : [new RegionSpan(0, region.Data.Length, Erased: false, region.Compressed, region.Md5)];
+        int wireTotal = spans.Sum(s => s.Compressed?.Length ?? 0);
+        int blocksTotal = spans.Sum(s => s.Compressed is { } c ? (c.Length + blockSize - 1) / blockSize : 0);
+        events.On(new RegionStarted(time.GetUtcNow(), region.Index, region.Address, region.Data.Length, wireTotal, Compressed: true));
+        var progress = (Wire: 0, Blocks: 0);
+        foreach (var span in spans)
+        {
+            if (span.Erased)
+            {
+                await EraseSpanAsync(region, span, fifthWord, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            progress = await WriteCompressedSpanAsync(region, span, stub, blockSize, fifthWord, progress, (wireTotal, blocksTotal), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes one data span (the whole region when it has no erased runs) as one compressed stream.</summary>
+    private async Task<(int Wire, int Blocks)> WriteCompressedSpanAsync(PreparedRegion region, RegionSpan span, bool stub, int blockSize, uint? fifthWord,
+        (int Wire, int Blocks) done, (int Wire, int Blocks) total, CancellationToken cancellationToken)
+    {
+        var image = span.Compressed!;
+        uint size = (uint)span.Length;
+        uint address = span.AddressIn(region);
         int blocks = (image.Length + blockSize - 1) / blockSize;
 
         // Stub: the exact size. ROM: rounded up to whole blocks, and it erases all of that before replying.
         uint beginSize = stub ? size : (uint)((size + blockSize - 1) / blockSize * blockSize);
         var beginTimeout = stub ? CommandTimeouts.Default : CommandTimeouts.EraseRegion(beginSize);
-        events.On(new RegionStarted(time.GetUtcNow(), region.Index, region.Address, (int)size, image.Length, Compressed: true));
-        await client.ExecuteAsync(Requests.FlashDeflBegin(beginSize, (uint)blocks, (uint)blockSize, region.Address, fifthWord), 0, beginTimeout, cancellationToken)
+        await client.ExecuteAsync(Requests.FlashDeflBegin(beginSize, (uint)blocks, (uint)blockSize, address, fifthWord), 0, beginTimeout, cancellationToken)
             .ConfigureAwait(false);
 
         var timeout = CommandTimeouts.Default;
@@ -66,9 +92,8 @@ public sealed class RegionWriter(LoaderClient client, ChipSpec chip, TimeProvide
                 timeout = blockTimeout;
             }
 
-            var command = Requests.FlashDeflData((uint)seq, image.Bytes.AsSpan(start, end - start));
-            await SendBlockAsync(command, region.Index, seq, timeout, cancellationToken).ConfigureAwait(false);
-            events.On(new WriteProgress(time.GetUtcNow(), region.Index, end, image.Length, seq + 1, blocks));
+            await SendBlockAsync(Opcode.FlashDeflData, image.Bytes.AsMemory(start, end - start), region.Index, seq, timeout, cancellationToken).ConfigureAwait(false);
+            events.On(new WriteProgress(time.GetUtcNow(), region.Index, done.Wire + end, total.Wire, done.Blocks + seq + 1, total.Blocks));
             if (stub)
             {
                 timeout = blockTimeout;
@@ -79,6 +104,40 @@ public sealed class RegionWriter(LoaderClient client, ChipSpec chip, TimeProvide
         {
             // Leaves flash mode without rebooting and reports the last deferred write or inflate error.
             await client.ExecuteAsync(Requests.FlashDeflEnd(1), 0, timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (done.Wire + image.Length, done.Blocks + blocks);
+    }
+
+    /// <summary>
+    /// Makes a run of whole sectors erased, as the image wants them: ERASE_REGION on the stub, an erasing FLASH_BEGIN on
+    /// the ROM — the erase alone, without programming 0xFF pages. With <see cref="SkipErased"/> the device's MD5 is asked
+    /// first, and a run that is erased already (a blank board) is left alone.
+    /// </summary>
+    private async Task EraseSpanAsync(PreparedRegion region, RegionSpan span, uint? fifthWord, CancellationToken cancellationToken)
+    {
+        uint address = span.AddressIn(region);
+        uint size = (uint)span.Length;
+        if (SkipErased)
+        {
+            bool stubMd5 = client.Kind == LoaderKind.Stub;
+            var reply = await client.ExecuteAsync(Requests.SpiFlashMd5(address, size), stubMd5 ? Md5Reply.StubLength : Md5Reply.RomLength,
+                CommandTimeouts.Md5(size), cancellationToken).ConfigureAwait(false);
+            if (Md5Reply.ToHex(reply.Result.Span, stubMd5) == span.Md5)
+            {
+                events.On(new Notice(time.GetUtcNow(), "erased-span-kept", $"0x{address:X}..0x{address + size:X} is erased already: left as it is."));
+                return;
+            }
+        }
+
+        var timeout = CommandTimeouts.EraseRegion(size);
+        if (client.Kind == LoaderKind.Stub)
+        {
+            await client.ExecuteAsync(Requests.EraseRegion(address, size), 0, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await client.ExecuteAsync(Requests.FlashBegin(size, 0, BlockSizes.RomFlashWrite, address, fifthWord), 0, timeout, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -101,7 +160,7 @@ public sealed class RegionWriter(LoaderClient client, ChipSpec chip, TimeProvide
             int n = Math.Min(blockSize, data.Length - start);
             data.AsSpan(start, n).CopyTo(padded);
             padded.AsSpan(n).Fill(0xFF);
-            await SendBlockAsync(Requests.FlashData((uint)seq, padded), region.Index, seq, blockTimeout, cancellationToken).ConfigureAwait(false);
+            await SendBlockAsync(Opcode.FlashData, padded, region.Index, seq, blockTimeout, cancellationToken).ConfigureAwait(false);
             events.On(new WriteProgress(time.GetUtcNow(), region.Index, (seq + 1) * blockSize, blocks * blockSize, seq + 1, blocks));
         }
 
@@ -115,13 +174,14 @@ public sealed class RegionWriter(LoaderClient client, ChipSpec chip, TimeProvide
     /// Sends one data block. Only a block the device rejected on arrival (bad checksum or length) is
     /// resent: then nothing of it was consumed. Any other failure ends the region.
     /// </summary>
-    private async Task SendBlockAsync(Command command, int region, int seq, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task SendBlockAsync(Opcode opcode, ReadOnlyMemory<byte> block, int region, int seq, TimeSpan timeout, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                await client.ExecuteAsync(command, 0, timeout, cancellationToken).ConfigureAwait(false);
+                // Escaped straight from the job's image: no per-block packet, copy or allocation.
+                await client.ExecuteDataAsync(opcode, (uint)seq, block, timeout, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (FlashException e) when (attempt <= BlockRetries && RejectedOnArrival(e.DeviceError))

@@ -135,8 +135,20 @@ internal sealed class UnitAttempt(LineJob job, SlotState slot, int unit, int att
                 _session ??= await OpenSessionAsync(steps, ct).ConfigureAwait(false);
                 var device = _session.Device;
                 long bytes = region.Data.Length;
+                if (profile.SkipMatchingRegions && await steps.WithinAsync("verify", StepTimeouts.Scaled(timeouts.VerifyBase, timeouts.VerifyPerMegabyte, bytes),
+                        t => device.HoldsRegionAsync(region, t), ct).ConfigureAwait(false))
+                {
+                    // The unit holds the region already: that MD5 comparison is its verification.
+                    _regions[region.Index] = Region(region, region.Md5, written: false, verified: true);
+                    return;
+                }
+
                 await steps.WithinAsync("write", StepTimeouts.Scaled(timeouts.WriteBase, timeouts.WritePerMegabyte, bytes),
-                    async t => { await device.WriteRegionAsync(region, compress: true, t, profile.Retry.BlockRetries).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+                    async t =>
+                    {
+                        await device.WriteRegionAsync(region, compress: true, t, profile.Retry.BlockRetries, skipErased: profile.SkipMatchingRegions).ConfigureAwait(false);
+                        return true;
+                    }, ct).ConfigureAwait(false);
                 _regions[region.Index] = Region(region, actualMd5: null, written: true, verified: false);
                 try
                 {

@@ -26,7 +26,7 @@ internal static class ProfileProperties
         "connectSeconds", "identifySeconds", "stubSeconds", "writeBaseSeconds", "writeSecondsPerMegabyte",
         "verifyBaseSeconds", "verifySecondsPerMegabyte", "resetSeconds");
 
-    public static readonly FrozenSet<string> Verification = Set("md5");
+    public static readonly FrozenSet<string> Verification = Set("md5", "skipMatching");
 
     public static readonly FrozenSet<string> BootCheck = Set("baud", "pattern", "withinSeconds");
 

@@ -33,7 +33,7 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
         var images = new ImageListReader(profileDirectory, problems).Read(root.Required("images"), flashSize, flash.Size);
         var link = ReadLink(root.Required("link"));
         var retry = RetryReader.Read(root.Optional("retry"));
-        ReadVerification(root.Optional("verification"));
+        bool skipMatching = ReadVerification(root.Optional("verification"));
         AfterFlash? after = ReadAfter(root.Required("after"));
         var bootCheck = ReadBootCheck(root.Optional("bootCheck"));
         var deviceData = new DeviceDataReader(profileDirectory, problems).Read(root.Optional("deviceData"), chip, images, flashSize, flash.Size);
@@ -55,6 +55,7 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
             Retry = retry,
             After = afterFlash,
             BootCheck = bootCheck,
+            SkipMatchingRegions = skipMatching,
             DeviceData = deviceData,
             SourcePath = sourcePath,
             Sha256 = sha256,
@@ -183,8 +184,11 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
         return valid ? ladder : null;
     }
 
-    /// <summary>Verification is always on; the section exists so a profile can say so, never to switch it off.</summary>
-    private static void ReadVerification(JsonField? field)
+    /// <summary>
+    /// Verification is always on; the section exists so a profile can say so, never to switch it off. Returns
+    /// <c>skipMatching</c>: whether a region the unit already holds (same MD5 on the device) may be left unwritten.
+    /// </summary>
+    private static bool ReadVerification(JsonField? field)
     {
         var verification = field?.AsObject(ProfileProperties.Verification);
         var md5Field = verification?.Optional("md5");
@@ -192,6 +196,8 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
         {
             md5Field.Value.Problem("MD5 verification cannot be turned off: every region is always verified after writing");
         }
+
+        return verification?.Optional("skipMatching")?.AsBool() ?? false;
     }
 
     private static AfterFlash? ReadAfter(JsonField? field)

@@ -89,6 +89,31 @@ public static class Requests
     /// <summary>The host's acknowledgement during stub READ_FLASH: total bytes received so far.</summary>
     public static byte[] ReadFlashAck(uint totalReceived) => Words(totalReceived);
 
+    /// <summary>Length of what <see cref="WriteDataHead"/> writes: the packet header and the data sub-header.</summary>
+    public const int DataHeadLength = Command.HeaderLength + DataHeaderLength;
+
+    /// <summary>
+    /// Writes the first <see cref="DataHeadLength"/> bytes of a *_DATA packet for <paramref name="block"/> — packet header
+    /// (with the data checksum) and <c>len, seq, 0, 0</c> — so the block itself can follow from where it lies.
+    /// The bytes equal the start of <see cref="Data"/>'s packet.
+    /// </summary>
+    public static void WriteDataHead(Span<byte> destination, Opcode opcode, uint sequence, ReadOnlySpan<byte> block)
+    {
+        int size = DataHeaderLength + block.Length;
+        if (size > ushort.MaxValue)
+        {
+            throw new InvalidOperationException($"Command data of {size} bytes does not fit the 16-bit size field.");
+        }
+
+        destination[..DataHeadLength].Clear();
+        destination[0] = Command.Direction;
+        destination[1] = (byte)opcode;
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], (ushort)size);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], DataChecksum.Compute(block));
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], (uint)block.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], sequence);
+    }
+
     /// <summary>A *_DATA command: <c>len, seq, 0, 0</c> + block, with the data checksum in the header.</summary>
     public static Command Data(Opcode opcode, uint sequence, ReadOnlySpan<byte> block)
     {

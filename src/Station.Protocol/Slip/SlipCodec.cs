@@ -23,10 +23,33 @@ public static class SlipCodec
     public static int MaxEncodedLength(int payloadLength) => (payloadLength * 2) + 2;
 
     /// <summary>Frames <paramref name="payload"/> into <paramref name="destination"/>; returns bytes written.</summary>
-    public static int Encode(ReadOnlySpan<byte> payload, Span<byte> destination)
+    public static int Encode(ReadOnlySpan<byte> payload, Span<byte> destination) => Encode(payload, [], destination);
+
+    /// <summary>
+    /// Frames the packet <paramref name="head"/> followed by <paramref name="body"/> (one SLIP frame) into
+    /// <paramref name="destination"/>, so a large body is escaped straight from where it lies, never copied into a
+    /// packet first; returns bytes written. <paramref name="destination"/> must hold <see cref="MaxEncodedLength"/> of both.
+    /// </summary>
+    public static int Encode(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, Span<byte> destination)
     {
         int o = 0;
         destination[o++] = End;
+        o += EscapeInto(head, destination[o..]);
+        o += EscapeInto(body, destination[o..]);
+        destination[o++] = End;
+        return o;
+    }
+
+    public static byte[] Encode(ReadOnlySpan<byte> payload)
+    {
+        var framed = new byte[EncodedLength(payload)];
+        Encode(payload, framed);
+        return framed;
+    }
+
+    private static int EscapeInto(ReadOnlySpan<byte> payload, Span<byte> destination)
+    {
+        int o = 0;
         while (!payload.IsEmpty)
         {
             int special = payload.IndexOfAny(End, Escape);
@@ -43,14 +66,6 @@ public static class SlipCodec
             payload = payload[(special + 1)..];
         }
 
-        destination[o++] = End;
         return o;
-    }
-
-    public static byte[] Encode(ReadOnlySpan<byte> payload)
-    {
-        var framed = new byte[EncodedLength(payload)];
-        Encode(payload, framed);
-        return framed;
     }
 }

@@ -52,6 +52,31 @@ public class CommandLineTests(SimulatorFixture line) : IClassFixture<SimulatorFi
         Assert.Contains("E-VERIFY-MD5-MISMATCH", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Flash_ImageWithAnErasedGap_OverOldData_LeavesTheGapErased()
+    {
+        // A merged-image shape: data, 256 KiB of 0xFF (erased, not programmed, by the station), data.
+        string url = line.Devices[0].Url;
+        byte[] old = new byte[512 * 1024];
+        new Random(11).NextBytes(old);
+        byte[] merged = new byte[512 * 1024];
+        new Random(12).NextBytes(merged);
+        merged.AsSpan(64 * 1024, 256 * 1024).Fill(0xFF);
+        string oldPath = Path.Combine(line.Work, "gap-old.bin");
+        string mergedPath = Path.Combine(line.Work, "gap-merged.bin");
+        string back = Path.Combine(line.Work, "gap-back.bin");
+        await File.WriteAllBytesAsync(oldPath, old);
+        await File.WriteAllBytesAsync(mergedPath, merged);
+        Assert.Equal(0, (await Station("flash", "--port", url, "--stub-dir", Repository.Stubs, "0x100000", oldPath)).Code);
+
+        var flash = await Station("flash", "--port", url, "--stub-dir", Repository.Stubs, "0x100000", mergedPath);
+        var read = await Station("read-flash", "--port", url, "--stub-dir", Repository.Stubs, "0x100000", "512K", back);
+
+        Assert.True(flash.Code == 0, flash.Error + flash.Output);
+        Assert.Equal(0, read.Code);
+        Assert.Equal(merged, await File.ReadAllBytesAsync(back));
+    }
+
     [Theory]
     [InlineData("0x1001", 72, "E-ADDRESS-UNALIGNED")]
     [InlineData("0x1F0000", 74, "E-IMAGE-TOO-LARGE")]

@@ -152,6 +152,32 @@ public partial class RunCommandTests
         Assert.Equal(new[] { pty, tcp }.Order(), rows.Select(r => r["port"]).Distinct().Order());
     }
 
+    [Fact]
+    public async Task Run_SkipMatchingOnABoardThatHoldsTheImages_WritesNothingAndVerifiesEveryRegion()
+    {
+        string work = Repository.TempDirectory();
+        string profile = await CopyProfileAsync(work, p => p.Replace("\"md5\": true", "\"md5\": true, \"skipMatching\": true", StringComparison.Ordinal));
+        await using var simulator = StationProcess.Start(work, "simulate", "--chip", "esp32", "--count", "1", "--tcp", "127.0.0.1:0", "--no-pacing");
+        await simulator.WaitForLineAsync("Ready.", TimeSpan.FromSeconds(60));
+        string url = UrlLine().Matches(simulator.Output)[0].Value;
+        string[] run = ["run", "--profile", profile, "--ports", url, "--units", "1", "--reports", "reports", "--stub-dir", Repository.Stubs];
+
+        var first = await StationProcess.RunAsync(work, Timeout, [.. run, "--batch", "blank"]);
+        var again = await StationProcess.RunAsync(work, Timeout, [.. run, "--batch", "again"]);
+
+        Assert.True(first.ExitCode == 0, first.Output + first.Error);
+        Assert.True(again.ExitCode == 0, again.Output + again.Error);
+        using var blank = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(work, "reports", "blank", "by-mac")).Single()));
+        using var held = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(work, "reports", "again", "by-mac")).Single()));
+        var firstRegions = blank.RootElement.GetProperty("attempts")[0].GetProperty("regions").EnumerateArray().ToList();
+        var againRegions = held.RootElement.GetProperty("attempts")[0].GetProperty("regions").EnumerateArray().ToList();
+        Assert.Equal(3, firstRegions.Count);
+        Assert.All(firstRegions, r => Assert.True(r.GetProperty("written").GetBoolean() && r.GetProperty("verified").GetBoolean()));
+        Assert.Equal(3, againRegions.Count);
+        Assert.All(againRegions, r => Assert.True(!r.GetProperty("written").GetBoolean() && r.GetProperty("verified").GetBoolean()));
+        Assert.Equal("PASS", held.RootElement.GetProperty("attempts")[0].GetProperty("result").GetString());
+    }
+
     private static async Task<string> CopyProfileAsync(string work, Func<string, string> edit)
     {
         string source = Path.Combine(Repository.Root(), "profiles");

@@ -162,6 +162,45 @@ public class ConnectorTests
     }
 
     [Fact]
+    public async Task Connect_DownloadBannerComplete_SyncsWithoutWaitingForTheLineToGoQuiet()
+    {
+        await using var device = new ScriptedDevice(
+            async (command, d) =>
+            {
+                for (int i = 0; i < 8; i++)
+                {
+                    await d.Ok(command, LoaderKind.Esp32Rom, value: 0x5520_1207);
+                }
+            },
+            onLines: (lines, d) =>
+            {
+                if (!lines.Dtr && !lines.Rts)
+                {
+                    d.Text("rst:0x1 (POWERON_RESET),boot:0x3 (DOWNLOAD_BOOT(UART0/UART1/SDIO_REI_REO_V2))\r\nwaiting for download\r\n").Wait();
+                }
+            });
+        var patient = Quick with { BootLogQuiet = TimeSpan.FromSeconds(20), BootLogMax = TimeSpan.FromSeconds(30) };
+        long started = TimeProvider.System.GetTimestamp();
+
+        var result = await new Connector(new LoaderClient(device.Host, TimeProvider.System), TimeProvider.System, new EventLog())
+            .ConnectAsync(patient, CancellationToken.None);
+
+        Assert.True(result.BootLog.WaitingForDownload);
+        Assert.True(TimeProvider.System.GetElapsedTime(started) < patient.BootLogQuiet, "waited for the line to go quiet after the banner");
+    }
+
+    [Theory]
+    [InlineData("rst:0x1 (POWERON_RESET),boot:0x3 (DOWNLOAD_BOOT)\r\nwaiting for download\r\n", true)]
+    [InlineData("rst:0x1 (POWERON_RESET),boot:0x3 (DOWNLOAD_BOOT)\r\nwaiting for downl", false)]
+    [InlineData("rst:0x1 (POWERON_RESET),boot:0x3 (DOWNLOAD_BOOT)\r\nwaiting for download", false)]
+    [InlineData("rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\r\nI (31) boot: ESP-IDF v5.4.1\r\n", false)]
+    [InlineData("waiting for download\r\n", false)]
+    public void BootLog_EndsInDownloadMode_OnlyOnAWholeDownloadBanner(string text, bool expected)
+    {
+        Assert.Equal(expected, BootLog.EndsInDownloadMode([.. System.Text.Encoding.Latin1.GetBytes(text)]));
+    }
+
+    [Fact]
     public void BootLog_Summaries_NameWhatWasSeen()
     {
         Assert.Equal("download mode (boot:0x3)", new BootLog("boot:0x3 (DOWNLOAD)\r\nwaiting for download").Summary);

@@ -114,4 +114,29 @@ public class LoaderClientTests
 
         Assert.Equal(SlipCodec.Encode([0xC0, 0x10, 0xDB]), seen);
     }
+
+    [Theory]
+    [InlineData(Opcode.FlashDeflData, 7u, 300)]
+    [InlineData(Opcode.MemData, 0u, 0x1800)]
+    [InlineData(Opcode.FlashData, 1u, 0)]
+    public async Task SendData_AnyBlock_SendsExactlyTheFrameOfTheDataRequest(Opcode opcode, uint seq, int length)
+    {
+        byte[] block = new byte[length];
+        new Random(length).NextBytes(block);
+        block.AsSpan(0, Math.Min(4, length)).Fill(0xC0);
+        var pair = new Station.Transport.Memory.InMemoryLinkPair();
+        var client = new LoaderClient(pair.Host, TimeProvider.System);
+        byte[] expected = SlipCodec.Encode(Requests.Data(opcode, seq, block).ToPacket());
+
+        await client.SendDataAsync(opcode, seq, block, CancellationToken.None);
+        var seen = new List<byte>();
+        var buffer = new byte[64 * 1024];
+        while (seen.Count < expected.Length)
+        {
+            int n = await pair.Device.ReadAsync(buffer, CancellationToken.None);
+            seen.AddRange(buffer.AsSpan(0, n));
+        }
+
+        Assert.Equal(expected, seen);
+    }
 }

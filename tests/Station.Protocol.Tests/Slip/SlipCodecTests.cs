@@ -11,6 +11,18 @@ public class SlipCodecTests
     }
 
     [Fact]
+    public void Encode_HeadAndBody_IsOneFrameOfBothInOrder()
+    {
+        byte[] head = Hex.Bytes("00 11 c0 db");
+        byte[] body = Hex.Bytes("db 05 c0");
+        var framed = new byte[SlipCodec.MaxEncodedLength(head.Length + body.Length)];
+
+        int n = SlipCodec.Encode(head, body, framed);
+
+        Assert.Equal(SlipCodec.Encode([.. head, .. body]), framed[..n]);
+    }
+
+    [Fact]
     public void Encode_SpecialBytes_AreEscapedAfterEachOther()
     {
         // DB must become DB DD and C0 must become DB DC, including DB followed by C0.
