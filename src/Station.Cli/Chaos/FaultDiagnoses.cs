@@ -48,7 +48,10 @@ public static class FaultDiagnoses
     {
         [FaultKind.Corrupt] = new("corrupt", FaultRecovery.Recoverable, FaultTrace.SomeBoard, LinkDamage),
         [FaultKind.Drop] = new("drop", FaultRecovery.Recoverable, FaultTrace.SomeBoard, LinkDamage),
-        [FaultKind.RamCorrupt] = new("ram-corrupt", FaultRecovery.Recoverable, FaultTrace.EveryBoard, [ErrorCodes.RamUploadCorrupt]),
+        // A damaged payload byte is the ROM's checksum error (F1); a damaged length or sequence field is a rejected
+        // message, a damaged frame byte no reply at all.
+        [FaultKind.RamCorrupt] = new("ram-corrupt", FaultRecovery.Recoverable, FaultTrace.EveryBoard,
+            [ErrorCodes.RamUploadCorrupt, ErrorCodes.DeviceRejected, ErrorCodes.Timeout, ErrorCodes.StubNoGreeting]),
         [FaultKind.Ceiling] = new("ceiling", FaultRecovery.Recoverable, FaultTrace.EveryBoard, [ErrorCodes.BaudNoResponse, ErrorCodes.LinkCorrupt]),
         [FaultKind.NoDownload] = new("no-download", FaultRecovery.Fatal, FaultTrace.EveryBoard, [ErrorCodes.ConnectWrongBootMode]),
         [FaultKind.NoDownloadOnce] = new("no-download-once", FaultRecovery.Recoverable, FaultTrace.EveryBoard, [ErrorCodes.ConnectWrongBootMode]),
