@@ -2,6 +2,7 @@ using System.Text;
 using Station.DeviceData.MassManufacturing;
 using Station.DeviceData.Nvs;
 using Station.DeviceData.Nvs.Csv;
+using Station.Testing.Fuzz;
 
 namespace Station.DeviceData.Tests.Fuzz;
 
@@ -21,7 +22,7 @@ public class NvsCsvFuzzTests
     [Fact]
     public void Read_MutatedGeneratorCsv_GivesItemsOrErrorsAtLinesOfTheFile()
     {
-        Fuzz.Run(8001, 1500, random => CsvTextMutator.Mutate(random, GeneratorCsvs.Value[random.Next(GeneratorCsvs.Value.Length)]), input =>
+        FuzzCases.Run(8001, 1500, random => CsvTextMutator.Mutate(random, GeneratorCsvs.Value[random.Next(GeneratorCsvs.Value.Length)]), input =>
         {
             int lines = LineCount(input.Text);
             try
@@ -40,7 +41,7 @@ public class NvsCsvFuzzTests
     [Fact]
     public void Read_MutatedGeneratorCsvBytes_GivesItemsOrErrorsAtLinesOfTheFile()
     {
-        Fuzz.Run(8002, 500, random =>
+        FuzzCases.Run(8002, 500, random =>
         {
             var text = CsvTextMutator.Mutate(random, GeneratorCsvs.Value[random.Next(GeneratorCsvs.Value.Length)]);
             byte[] bytes = Encoding.UTF8.GetBytes(text.Text);
@@ -60,7 +61,7 @@ public class NvsCsvFuzzTests
         string config = "device,namespace,\nserial,data,string\nhw_rev,data,u8\nsecret,data,hex2bin\nwifi,namespace,\npsk,data,string,REPEAT\ncountry,data,string\n";
         string values = "id,serial,hw_rev,secret,psk,country\n1,SN-1,3,0a0b,pass-1,FR\n2,SN-2,4,0c0d,pass-2,NL\n3,SN-3,5,0e0f,pass-3,DE\n";
 
-        Fuzz.Run(8003, 1500, random =>
+        FuzzCases.Run(8003, 1500, random =>
         {
             bool both = random.Next(4) == 0;
             bool configSide = both || random.Next(2) == 0;

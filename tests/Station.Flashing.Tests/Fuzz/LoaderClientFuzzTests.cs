@@ -4,6 +4,7 @@ using Station.Flashing.Loader;
 using Station.Protocol.Commands;
 using Station.Protocol.Slip;
 using Station.Protocol.Status;
+using Station.Testing.Fuzz;
 
 namespace Station.Flashing.Tests.Fuzz;
 

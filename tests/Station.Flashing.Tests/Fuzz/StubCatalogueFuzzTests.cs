@@ -3,6 +3,7 @@ using Station.Flashing.Errors;
 using Station.Flashing.Stub;
 using Station.Flashing.Tests.Support;
 using Station.Protocol.Chips;
+using Station.Testing.Fuzz;
 
 namespace Station.Flashing.Tests.Fuzz;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Station.Profiles.Tests.Support;
+using Station.Testing.Fuzz;
 
 namespace Station.Profiles.Tests.Fuzz;
 
@@ -24,7 +25,7 @@ public sealed partial class ProfileFuzzTests : IDisposable
         string text = DemoProfiles.CopyInto(workspace)[name];
         string file = SeedFile(name, text);
 
-        Fuzz.Run(seed, IterationsPerProfile, random => ProfileMutator.Mutate(random, text), mutation => Check(file, mutation), Describe);
+        FuzzCases.Run(seed, IterationsPerProfile, random => ProfileMutator.Mutate(random, text), mutation => Check(file, mutation), Describe);
     }
 
     [Theory]
@@ -37,7 +38,7 @@ public sealed partial class ProfileFuzzTests : IDisposable
         var sweep = ProfileMutator.Sweep(text).ToList();
 
         // A sweep needs no randomness: the "seed" picks the case, so a failure still names one reproducible case.
-        Fuzz.Run(0, sweep.Count, Counter(), index => Check(file, sweep[index]), index => Describe(sweep[index]));
+        FuzzCases.Run(0, sweep.Count, Counter(), index => Check(file, sweep[index]), index => Describe(sweep[index]));
     }
 
     private string SeedFile(string name, string text)

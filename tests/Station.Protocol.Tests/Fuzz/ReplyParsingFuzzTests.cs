@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Station.Protocol.Commands;
 using Station.Protocol.Status;
+using Station.Testing.Fuzz;
 
 namespace Station.Protocol.Tests.Fuzz;
 
@@ -20,7 +21,7 @@ public class ReplyParsingFuzzTests
     [Fact]
     public void ResponseTryParse_AnyFrame_NeverThrowsAndKeepsEveryDataByte()
     {
-        Fuzz.Run(2001, Iterations, random => random.Next(2) == 0 ? Wire.Noise(random, 64) : Wire.Mutate(random, ValidReplyPacket(random)), frame =>
+        FuzzCases.Run(2001, Iterations, random => random.Next(2) == 0 ? Wire.Noise(random, 64) : Wire.Mutate(random, ValidReplyPacket(random)), frame =>
         {
             if (Response.TryParse(frame, out var response))
             {
@@ -39,7 +40,7 @@ public class ReplyParsingFuzzTests
     [Fact]
     public void DeviceStatusRead_AnyData_ReturnsOrThrowsMalformedResponse()
     {
-        Fuzz.Run(2002, Iterations, random => new StatusCase(Wire.Noise(random, 80), ResultLengths[random.Next(ResultLengths.Length)], Kinds[random.Next(Kinds.Length)]), input =>
+        FuzzCases.Run(2002, Iterations, random => new StatusCase(Wire.Noise(random, 80), ResultLengths[random.Next(ResultLengths.Length)], Kinds[random.Next(Kinds.Length)]), input =>
         {
             try
             {
@@ -60,7 +61,7 @@ public class ReplyParsingFuzzTests
     [Fact]
     public void DeviceStatusRead_StatusAfterTheResultOrAloneOnFailure_IsReadRight()
     {
-        Fuzz.Run(2003, Iterations, random =>
+        FuzzCases.Run(2003, Iterations, random =>
         {
             var kind = Kinds[random.Next(Kinds.Length)];
             int resultLength = ResultLengths[random.Next(ResultLengths.Length)];
@@ -83,7 +84,7 @@ public class ReplyParsingFuzzTests
     [Fact]
     public void Md5ReplyToHex_AnyResult_ReturnsLowerHexOrThrowsMalformedResponse()
     {
-        Fuzz.Run(2004, Iterations, random =>
+        FuzzCases.Run(2004, Iterations, random =>
         {
             bool stub = random.Next(2) == 0;
             byte[] result = random.Next(3) == 0
@@ -108,7 +109,7 @@ public class ReplyParsingFuzzTests
     [Fact]
     public void CommandTryParse_AnyFrame_NeverThrowsAndReportsTheDeclaredSize()
     {
-        Fuzz.Run(2005, Iterations, random =>
+        FuzzCases.Run(2005, Iterations, random =>
         {
             byte[] data = new byte[random.Next(40)];
             random.NextBytes(data);

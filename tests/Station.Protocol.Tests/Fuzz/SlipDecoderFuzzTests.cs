@@ -1,4 +1,5 @@
 using Station.Protocol.Slip;
+using Station.Testing.Fuzz;
 
 namespace Station.Protocol.Tests.Fuzz;
 
@@ -10,7 +11,7 @@ public class SlipDecoderFuzzTests
     [Fact]
     public void Next_RandomBytesInRandomChunks_NeverThrowsAndAlwaysConsumesInput()
     {
-        Fuzz.Run(1001, Iterations, random => new Stream(random.Next(8, 80), random.Next(0, 64), Wire.Noise(random, 2048), random.Next()), input =>
+        FuzzCases.Run(1001, Iterations, random => new Stream(random.Next(8, 80), random.Next(0, 64), Wire.Noise(random, 2048), random.Next()), input =>
         {
             var decoder = new SlipDecoder(input.MaxFrameLength, input.NoiseCapacity);
             Decode(decoder, input.Bytes, new Random(input.ChunkSeed));
@@ -21,7 +22,7 @@ public class SlipDecoderFuzzTests
     [Fact]
     public void Next_SameBytesChunkedDifferently_GiveTheSameFrames()
     {
-        Fuzz.Run(1002, Iterations, random => new Stream(random.Next(8, 80), 16, MixedTraffic(random), random.Next()), input =>
+        FuzzCases.Run(1002, Iterations, random => new Stream(random.Next(8, 80), 16, MixedTraffic(random), random.Next()), input =>
         {
             var whole = new SlipDecoder(input.MaxFrameLength, input.NoiseCapacity);
             var wholeTokens = Decode(whole, input.Bytes, chunking: null);
@@ -40,7 +41,7 @@ public class SlipDecoderFuzzTests
     {
         // A frame that starts while the decoder is inside a broken one is lost with it (esptool's reader
         // loses it too); the copy after it must always come through intact.
-        Fuzz.Run(1003, Iterations, random =>
+        FuzzCases.Run(1003, Iterations, random =>
         {
             byte[] payload = Payload(random, 1 + random.Next(300));
             byte[] framed = SlipCodec.Encode(payload);
@@ -61,7 +62,7 @@ public class SlipDecoderFuzzTests
     [Fact]
     public void Next_FramesLongerThanTheBound_AreDroppedAndTheNextFrameDecodes()
     {
-        Fuzz.Run(1004, 300, random =>
+        FuzzCases.Run(1004, 300, random =>
         {
             int max = random.Next(8, 4096);
             byte[] oversized = Payload(random, max + 1 + random.Next(4096));

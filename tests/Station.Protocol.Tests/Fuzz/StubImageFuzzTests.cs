@@ -1,4 +1,5 @@
 using Station.Protocol.Stubs;
+using Station.Testing.Fuzz;
 
 namespace Station.Protocol.Tests.Fuzz;
 
@@ -16,7 +17,7 @@ public class StubImageFuzzTests
     [Fact]
     public void Parse_MutatedEsptoolStubs_GiveAStubOrAMalformedStubFileError()
     {
-        Fuzz.Run(5001, 3000, random => StubFileMutator.Mutate(random, Seeds.Value[random.Next(Seeds.Value.Length)]), mutation =>
+        FuzzCases.Run(5001, 3000, random => StubFileMutator.Mutate(random, Seeds.Value[random.Next(Seeds.Value.Length)]), mutation =>
         {
             try
             {

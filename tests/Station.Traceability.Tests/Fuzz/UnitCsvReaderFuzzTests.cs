@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Station.Traceability.Csv;
 using Station.Traceability.Tests.Support;
+using Station.Testing.Fuzz;
 
 namespace Station.Traceability.Tests.Fuzz;
 

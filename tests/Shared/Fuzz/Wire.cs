@@ -1,6 +1,6 @@
 using Station.Protocol.Slip;
 
-namespace Station.Flashing.Tests.Fuzz;
+namespace Station.Testing.Fuzz;
 
 /// <summary>
 /// Hostile bytes for the wire: random runs rich in the SLIP specials, and damaged copies of valid frames
