@@ -105,6 +105,8 @@ public sealed class LineLog : ILineEventSink, IDisposable
         SlotPaused p => (LogEventLevel.Warning, "pause", "PAUSED for {Seconds} s: {Instruction}", [p.Pause.TotalSeconds, p.Instruction], true),
         LineHalted h => (LogEventLevel.Error, "halt", "LINE STOPPED: {Code} {Cause} — {Remedy}", [h.Cause.Code, h.Cause.Cause, h.Cause.Remedy], true),
         SlotStopped s => (LogEventLevel.Information, "stop", "stopped: {Reason}", [s.Reason], false),
+        JobPrepared p => (LogEventLevel.Information, "job", "images ready: {Regions} regions, {ImageBytes} bytes, {WireBytes} bytes to send per unit (compressed in {Seconds:0.0} s)",
+            [p.Regions, p.ImageBytes, p.WireBytes, p.Elapsed.TotalSeconds], true),
         JobFinished j => (LogEventLevel.Information, "job", "job finished: {Units} units, {Passed} passed, {Failed} failed, {Interrupted} interrupted in {Elapsed}",
             [j.Units, j.Passed, j.Failed, j.Interrupted, j.Elapsed], true),
         UnitActivity { Inner: var inner } => Activity(inner),

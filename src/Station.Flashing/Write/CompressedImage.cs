@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Station.Flashing.Write.Deflate;
 
 namespace Station.Flashing.Write;
 
@@ -15,9 +16,10 @@ public sealed class CompressedImage
     private readonly int[] _consumed;
     private readonly int[] _produced;
 
-    private CompressedImage(byte[] bytes, int[] consumed, int[] produced)
+    private CompressedImage(byte[] bytes, int[] consumed, int[] produced, CompressionEffort effort)
     {
         Bytes = bytes;
+        Effort = effort;
         _consumed = consumed;
         _produced = produced;
     }
@@ -26,8 +28,25 @@ public sealed class CompressedImage
 
     public int Length => Bytes.Length;
 
-    public static CompressedImage Compress(ReadOnlySpan<byte> data)
+    /// <summary>The encoder that made <see cref="Bytes"/>.</summary>
+    public CompressionEffort Effort { get; }
+
+    /// <summary>
+    /// Compresses <paramref name="data"/> with the given effort. Every stream is inflated back and compared with the
+    /// data before it is used; should the optimal encoder ever produce a stream that does not, the system's zlib
+    /// stream is used instead (and <see cref="Effort"/> says so).
+    /// </summary>
+    public static CompressedImage Compress(ReadOnlySpan<byte> data, CompressionEffort effort)
     {
+        if (effort == CompressionEffort.Smallest)
+        {
+            byte[] optimal = OptimalZlib.Compress(data);
+            if (Map(optimal, data) is { } optimalMap)
+            {
+                return new CompressedImage(optimal, optimalMap.Consumed, optimalMap.Produced, CompressionEffort.Smallest);
+            }
+        }
+
         using var output = new MemoryStream(data.Length / 2 + 64);
         using (var zlib = new ZLibStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
         {
@@ -35,8 +54,8 @@ public sealed class CompressedImage
         }
 
         byte[] bytes = output.ToArray();
-        var (consumed, produced) = Map(bytes, data.Length);
-        return new CompressedImage(bytes, consumed, produced);
+        var map = Map(bytes, data) ?? throw new InvalidOperationException("The system's zlib stream does not inflate to its own input.");
+        return new CompressedImage(bytes, map.Consumed, map.Produced, CompressionEffort.Fast);
     }
 
     /// <summary>
@@ -80,7 +99,11 @@ public sealed class CompressedImage
         return lo;
     }
 
-    private static (int[] Consumed, int[] Produced) Map(byte[] compressed, int inflatedLength)
+    /// <summary>
+    /// Inflates <paramref name="compressed"/> a little at a time, noting how much output each stretch of input makes;
+    /// null when the output is not exactly <paramref name="expected"/>.
+    /// </summary>
+    private static (int[] Consumed, int[] Produced)? Map(byte[] compressed, ReadOnlySpan<byte> expected)
     {
         var consumed = new List<int> { 0 };
         var produced = new List<int> { 0 };
@@ -88,22 +111,34 @@ public sealed class CompressedImage
         using var inflater = new ZLibStream(source, CompressionMode.Decompress);
         var sink = new byte[64 * 1024];
         int total = 0;
-        while (true)
+        try
         {
-            int n = inflater.Read(sink);
-            if (n == 0)
+            while (true)
             {
-                break;
-            }
+                int n = inflater.Read(sink);
+                if (n == 0)
+                {
+                    break;
+                }
 
-            total += n;
-            consumed.Add(source.Position32);
-            produced.Add(total);
+                if (total + n > expected.Length || !sink.AsSpan(0, n).SequenceEqual(expected.Slice(total, n)))
+                {
+                    return null;
+                }
+
+                total += n;
+                consumed.Add(source.Position32);
+                produced.Add(total);
+            }
+        }
+        catch (InvalidDataException)
+        {
+            return null;
         }
 
-        if (total != inflatedLength)
+        if (total != expected.Length)
         {
-            throw new InvalidOperationException($"Compression round trip produced {total} bytes, expected {inflatedLength}.");
+            return null;
         }
 
         consumed.Add(int.MaxValue);

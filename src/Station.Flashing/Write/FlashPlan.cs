@@ -44,7 +44,26 @@ public sealed record PreparedRegion
     /// <summary>SHA-256 of the source file as given (before patching), for traceability.</summary>
     public required string SourceSha256 { get; init; }
 
-    public required CompressedImage? Compressed { get; init; }
+    private Lazy<CompressedImage>? _compressed;
+
+    /// <summary>
+    /// The whole region as one compressed stream; null for a plan made without compression. A region with erased runs
+    /// is written span by span, so its whole stream is made only if something asks for it (the bench's limit).
+    /// </summary>
+    public CompressedImage? Compressed
+    {
+        get => _compressed?.Value;
+        init => _compressed = value is null ? _compressed : new Lazy<CompressedImage>(() => value);
+    }
+
+    /// <summary>Makes <see cref="Compressed"/> on first use.</summary>
+    public Func<CompressedImage>? CompressWhenAsked
+    {
+        init => _compressed = value is null ? _compressed : new Lazy<CompressedImage>(value);
+    }
+
+    /// <summary>Whether the plan compressed this region (without making a stream that was put off).</summary>
+    public bool IsCompressed => _compressed is not null;
 
     /// <summary>
     /// How the region is written when compressed: its data spans (each compressed once per job) and the runs of whole
@@ -80,8 +99,11 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
     /// Validates and prepares the images: sector-aligned, non-empty, non-overlapping; bootloader header
     /// patched for <paramref name="chip"/> when settings say so; padded; hashed; compressed when asked.
     /// Everything here is known before a byte is written, so every problem is reported up front.
+    /// <paramref name="effort"/>: a job that writes its images to many units compresses them with
+    /// <see cref="CompressionEffort.Smallest"/>; data made for one unit is better served by <see cref="CompressionEffort.Fast"/>.
     /// </summary>
-    public static FlashPlan Prepare(IReadOnlyList<ImageSource> images, ChipSpec chip, FlashSettings settings, bool compress)
+    public static FlashPlan Prepare(IReadOnlyList<ImageSource> images, ChipSpec chip, FlashSettings settings, bool compress,
+        CompressionEffort effort = CompressionEffort.Fast)
     {
         var problems = settings.Validate(chip);
         if (problems.Count > 0)
@@ -93,7 +115,7 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
         var regions = new List<PreparedRegion>(images.Count);
         for (int i = 0; i < images.Count; i++)
         {
-            regions.Add(PrepareRegion(i, images[i], chip, settings, compress));
+            regions.Add(PrepareRegion(i, images[i], chip, settings, compress ? effort : null));
         }
 
         return new FlashPlan(regions);
@@ -142,7 +164,7 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
         }
     }
 
-    private static PreparedRegion PrepareRegion(int index, ImageSource image, ChipSpec chip, FlashSettings settings, bool compress)
+    private static PreparedRegion PrepareRegion(int index, ImageSource image, ChipSpec chip, FlashSettings settings, CompressionEffort? effort)
     {
         byte[] patched = BootloaderPatch.Apply(image.Bytes, image.Address, chip, settings) ?? image.Bytes;
         byte[] data = patched;
@@ -154,8 +176,9 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
             data.AsSpan(patched.Length).Fill(0xFF);
         }
 
-        var whole = compress ? CompressedImage.Compress(data) : null;
         string md5 = Convert.ToHexStringLower(MD5.HashData(data));
+        var spans = Split(data, image.Address, effort, md5);
+        var whole = spans is [{ Erased: false } only] ? only.Compressed : null;
         return new PreparedRegion
         {
             Index = index,
@@ -165,7 +188,8 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
             Md5 = md5,
             SourceSha256 = Convert.ToHexStringLower(SHA256.HashData(image.Bytes)),
             Compressed = whole,
-            Spans = Split(data, image.Address, whole, md5),
+            CompressWhenAsked = whole is null && effort is { } e ? () => CompressedImage.Compress(data, e) : null,
+            Spans = spans,
             HeaderPatched = !ReferenceEquals(patched, image.Bytes),
         };
     }
@@ -174,7 +198,7 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
     /// Cuts a region at runs of at least <see cref="MinErasedRun"/> bytes of whole erased sectors (a merged factory image
     /// is mostly such gaps): the data between them becomes spans compressed on their own, the runs erased spans.
     /// </summary>
-    private static IReadOnlyList<RegionSpan> Split(byte[] data, uint address, CompressedImage? whole, string md5)
+    private static IReadOnlyList<RegionSpan> Split(byte[] data, uint address, CompressionEffort? effort, string md5)
     {
         var runs = new List<(int Start, int End)>();
         int firstSector = (int)((SectorSize - (address % SectorSize)) % SectorSize);
@@ -204,7 +228,7 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
 
         if (runs.Count == 0)
         {
-            return [new RegionSpan(0, data.Length, Erased: false, whole, md5)];
+            return [new RegionSpan(0, data.Length, Erased: false, effort is { } e ? CompressedImage.Compress(data, e) : null, md5)];
         }
 
         var spans = new List<RegionSpan>();
@@ -213,7 +237,7 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
         {
             if (start > next)
             {
-                spans.Add(DataSpan(data, next, start - next, whole is not null));
+                spans.Add(DataSpan(data, next, start - next, effort));
             }
 
             spans.Add(new RegionSpan(start, end - start, Erased: true, null, Convert.ToHexStringLower(MD5.HashData(data.AsSpan(start, end - start)))));
@@ -222,16 +246,16 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
 
         if (next < data.Length)
         {
-            spans.Add(DataSpan(data, next, data.Length - next, whole is not null));
+            spans.Add(DataSpan(data, next, data.Length - next, effort));
         }
 
         return spans;
     }
 
-    private static RegionSpan DataSpan(byte[] data, int offset, int length, bool compress)
+    private static RegionSpan DataSpan(byte[] data, int offset, int length, CompressionEffort? effort)
     {
         var bytes = data.AsSpan(offset, length);
-        return new RegionSpan(offset, length, Erased: false, compress ? CompressedImage.Compress(bytes) : null, Convert.ToHexStringLower(MD5.HashData(bytes)));
+        return new RegionSpan(offset, length, Erased: false, effort is { } e ? CompressedImage.Compress(bytes, e) : null, Convert.ToHexStringLower(MD5.HashData(bytes)));
     }
 
     private static int Pad4(int length) => (length + 3) & ~3;

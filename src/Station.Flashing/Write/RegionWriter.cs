@@ -24,7 +24,7 @@ public sealed class RegionWriter(LoaderClient client, ChipSpec chip, TimeProvide
     public async Task WriteAsync(PreparedRegion region, bool compress, CancellationToken cancellationToken)
     {
         bool stub = client.Kind == LoaderKind.Stub;
-        bool compressed = compress && region.Compressed is not null && client.Kind != LoaderKind.Esp8266Rom;
+        bool compressed = compress && region.IsCompressed && client.Kind != LoaderKind.Esp8266Rom;
         int blockSize = stub ? BlockSizes.StubFlashWrite : BlockSizes.RomFlashWrite;
 
         // ESP32-S2-and-newer ROMs take a fifth begin word (encrypted = 0); the ESP32 ROM and the stub take four.

@@ -43,6 +43,12 @@ public sealed record SlotStopped(DateTimeOffset At, int Slot, string Port, strin
 /// </summary>
 public sealed record LineHalted(DateTimeOffset At, int Slot, string Port, FlashError Cause) : SlotEvent(At, Slot, Port);
 
+/// <summary>
+/// The job's images are ready: <paramref name="ImageBytes"/> to place in flash, <paramref name="WireBytes"/> of
+/// compressed data to send each unit, made in <paramref name="Elapsed"/> (once per job).
+/// </summary>
+public sealed record JobPrepared(DateTimeOffset At, int Regions, long ImageBytes, long WireBytes, TimeSpan Elapsed) : LineEvent(At);
+
 /// <summary>Totals when the job ends.</summary>
 public sealed record JobFinished(DateTimeOffset At, int Units, int Passed, int Failed, int Interrupted, TimeSpan Elapsed) : LineEvent(At);
 

@@ -101,7 +101,11 @@ public sealed record LineJob
                 cancellationToken).ConfigureAwait(false);
         var images = await ProfileImages.LoadAsync(profile, cancellationToken).ConfigureAwait(false);
         var sources = images.Select(i => new ImageSource(i.Image.Offset, i.Bytes, i.Image.Name)).ToList();
-        var plan = FlashPlan.Prepare(sources, profile.Chip, profile.Flash, compress: true);
+        // Compressed hard once here: every unit of the job then sends fewer bytes.
+        long preparing = time.GetTimestamp();
+        var plan = FlashPlan.Prepare(sources, profile.Chip, profile.Flash, compress: true, CompressionEffort.Smallest);
+        events.On(new JobPrepared(time.GetUtcNow(), plan.Regions.Count, plan.Regions.Sum(r => (long)r.Data.Length),
+            plan.Regions.Sum(r => r.Spans.Sum(s => (long)(s.Compressed?.Length ?? 0))), time.GetElapsedTime(preparing)));
         return new LineJob
         {
             Profile = profile,

@@ -1,3 +1,4 @@
+using Station.Flashing.Tests.Write.Deflate;
 using Station.Flashing.Write;
 using Station.Protocol.Chips;
 using Station.Protocol.Images;
@@ -44,6 +45,42 @@ public class FlashPlanSpanTests
         var region = Prepare(image).Regions[0];
 
         Assert.Equal([(0, 0x1_0000, false), (0x1_0000, 0x2_0000, true)], region.Spans.Select(s => (s.Offset, s.Length, s.Erased)));
+    }
+
+    [Fact]
+    public void Prepare_SmallestEffort_SendsFewerBytesThatInflateToTheSameData()
+    {
+        byte[] image = DeflateInputs.FirmwareLike(200 * 1024, 4);
+        image.AsSpan(0x1_0000, 0x1_0000).Fill(0xFF);
+        var source = new ImageSource(0x10_0000, image, "app");
+
+        var fast = FlashPlan.Prepare([source], ChipCatalogue.Esp32, FlashSettings.Keep, compress: true, CompressionEffort.Fast).Regions[0];
+        var smallest = FlashPlan.Prepare([source], ChipCatalogue.Esp32, FlashSettings.Keep, compress: true, CompressionEffort.Smallest).Regions[0];
+
+        Assert.Equal(3, smallest.Spans.Count);
+        foreach (var (f, s) in fast.Spans.Zip(smallest.Spans).Where(p => !p.First.Erased))
+        {
+            Assert.Equal(CompressionEffort.Smallest, s.Compressed!.Effort);
+            Assert.True(s.Compressed.Length < f.Compressed!.Length, $"{s.Compressed.Length} bytes is not fewer than zlib's {f.Compressed.Length}");
+            Assert.Equal(image.AsSpan(s.Offset, s.Length).ToArray(), DeflateInputs.Inflate(s.Compressed.Bytes));
+        }
+
+        // The whole-region stream (made only when asked, as the bench's limit does) holds the whole region.
+        Assert.True(smallest.IsCompressed);
+        Assert.Equal(image, DeflateInputs.Inflate(smallest.Compressed!.Bytes));
+    }
+
+    [Fact]
+    public void Prepare_WithoutCompression_HasNoStreams()
+    {
+        byte[] image = Random(0x3_0000, 5);
+        image.AsSpan(0x1_0000).Fill(0xFF);
+
+        var region = FlashPlan.Prepare([new ImageSource(0x10_0000, image, "app")], ChipCatalogue.Esp32, FlashSettings.Keep, compress: false).Regions[0];
+
+        Assert.False(region.IsCompressed);
+        Assert.Null(region.Compressed);
+        Assert.All(region.Spans, s => Assert.Null(s.Compressed));
     }
 
     private static FlashPlan Prepare(byte[] image) =>
