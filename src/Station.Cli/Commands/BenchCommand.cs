@@ -27,7 +27,8 @@ public static class BenchCommand
         var scalingBaud = new Option<int>("--scaling-baud") { Description = "Baud of the scaling table (app workload)", DefaultValueFactory = _ => 921600 };
         var units = new Option<int?>("--units")
         {
-            Description = "Units per measurement in the cycle-time table (one port); default 2 at 460800 baud and above (the first pays the JIT warm-up and is left out), 1 below",
+            Description = "Units per measurement in the cycle-time table (one port); default: Station 2 (its first unit pays the JIT warm-up and is left out), " +
+                "esptool-js 2 at 460800 baud and above, 1 below (each of its units is a new process, so none is warmer than another)",
         };
         var scalingUnits = new Option<int>("--scaling-units") { Description = "Units per port in the scaling table", DefaultValueFactory = _ => 2 };
         var comparePorts = new Option<string>("--compare-ports") { Description = "Port counts of the scaling table at which esptool-js runs too", DefaultValueFactory = _ => "1,8" };
@@ -110,9 +111,10 @@ public static class BenchCommand
                 foreach (int baud in baudList)
                 {
                     var limit = CycleLimit.For(plans[workload.Key].Regions, baud, FlashTiming.Datasheet, 4 * 1024 * 1024);
-                    int count = perMeasurement ?? (baud >= 460800 ? 2 : 1);
-                    var station = await runner.StationAsync(files[workload.Key], baud, 1, count, token);
-                    var esptool = script is null ? null : await runner.EsptoolJsAsync(files[workload.Key], baud, 1, count, token);
+                    // Station's steady state is what a line sees all day; a slow baud's minutes buy esptool-js nothing more.
+                    var station = await runner.StationAsync(files[workload.Key], baud, 1, perMeasurement ?? 2, token);
+                    var esptool = script is null ? null
+                        : await runner.EsptoolJsAsync(files[workload.Key], baud, 1, perMeasurement ?? (baud >= 460800 ? 2 : 1), token);
                     report.Cycles.Add(new CycleRow(workload.Key, workload.Title, workload.Bytes, baud, limit, station, esptool));
                 }
             }
