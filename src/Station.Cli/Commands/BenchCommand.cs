@@ -96,7 +96,7 @@ public static class BenchCommand
             foreach (var workload in built)
             {
                 files[workload.Key] = await BenchFiles.WriteAsync(workload, Path.Combine(runDir, "images"), allBauds, result.GetValue(skipMatching), token);
-                plans[workload.Key] = FlashPlan.Prepare(workload.Regions, BenchImages.Chip, FlashSettings.Keep, compress: true, CompressionEffort.Smallest);
+                plans[workload.Key] = FlashPlan.Prepare(workload.Regions, BenchImages.Chip, FlashSettings.Keep, compress: true, CompressionEffort.Smallest, token);
             }
 
             int fleetSize = portList.Concat(compareList).Append(1).Max();

@@ -84,7 +84,7 @@ public static class ChaosCommand
     {
         var profile = ProfileLoader.Load(profilePath);
         var images = await ProfileImages.LoadAsync(profile, token);
-        var plan = FlashPlan.Prepare([.. images.Select(i => new ImageSource(i.Image.Offset, i.Bytes, i.Image.Name))], profile.Chip, profile.Flash, compress: false);
+        var plan = FlashPlan.Prepare([.. images.Select(i => new ImageSource(i.Image.Offset, i.Bytes, i.Image.Name))], profile.Chip, profile.Flash, compress: false, cancellationToken: token);
         await using var ledger = profile.DeviceData is null
             ? null
             : await SerialLedgers.OpenAsync(profile.DeviceData.Ledger, Path.GetDirectoryName(batchDirectory)!, token);

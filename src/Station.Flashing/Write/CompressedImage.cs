@@ -36,11 +36,11 @@ public sealed class CompressedImage
     /// data before it is used; should the optimal encoder ever produce a stream that does not, the system's zlib
     /// stream is used instead (and <see cref="Effort"/> says so).
     /// </summary>
-    public static CompressedImage Compress(ReadOnlySpan<byte> data, CompressionEffort effort)
+    public static CompressedImage Compress(ReadOnlySpan<byte> data, CompressionEffort effort, CancellationToken cancellationToken = default)
     {
         if (effort == CompressionEffort.Smallest)
         {
-            byte[] optimal = OptimalZlib.Compress(data);
+            byte[] optimal = OptimalZlib.Compress(data, cancellationToken);
             if (Map(optimal, data) is { } optimalMap)
             {
                 return new CompressedImage(optimal, optimalMap.Consumed, optimalMap.Produced, CompressionEffort.Smallest);

@@ -103,7 +103,7 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
     /// <see cref="CompressionEffort.Smallest"/>; data made for one unit is better served by <see cref="CompressionEffort.Fast"/>.
     /// </summary>
     public static FlashPlan Prepare(IReadOnlyList<ImageSource> images, ChipSpec chip, FlashSettings settings, bool compress,
-        CompressionEffort effort = CompressionEffort.Fast)
+        CompressionEffort effort = CompressionEffort.Fast, CancellationToken cancellationToken = default)
     {
         var problems = settings.Validate(chip);
         if (problems.Count > 0)
@@ -115,7 +115,7 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
         var regions = new List<PreparedRegion>(images.Count);
         for (int i = 0; i < images.Count; i++)
         {
-            regions.Add(PrepareRegion(i, images[i], chip, settings, compress ? effort : null));
+            regions.Add(PrepareRegion(i, images[i], chip, settings, compress ? effort : null, cancellationToken));
         }
 
         return new FlashPlan(regions);
@@ -164,7 +164,8 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
         }
     }
 
-    private static PreparedRegion PrepareRegion(int index, ImageSource image, ChipSpec chip, FlashSettings settings, CompressionEffort? effort)
+    private static PreparedRegion PrepareRegion(int index, ImageSource image, ChipSpec chip, FlashSettings settings, CompressionEffort? effort,
+        CancellationToken cancellationToken)
     {
         byte[] patched = BootloaderPatch.Apply(image.Bytes, image.Address, chip, settings) ?? image.Bytes;
         byte[] data = patched;
@@ -177,7 +178,7 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
         }
 
         string md5 = Convert.ToHexStringLower(MD5.HashData(data));
-        var spans = Split(data, image.Address, effort, md5);
+        var spans = Split(data, image.Address, effort, md5, cancellationToken);
         var whole = spans is [{ Erased: false } only] ? only.Compressed : null;
         return new PreparedRegion
         {
@@ -198,7 +199,7 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
     /// Cuts a region at runs of at least <see cref="MinErasedRun"/> bytes of whole erased sectors (a merged factory image
     /// is mostly such gaps): the data between them becomes spans compressed on their own, the runs erased spans.
     /// </summary>
-    private static IReadOnlyList<RegionSpan> Split(byte[] data, uint address, CompressionEffort? effort, string md5)
+    private static IReadOnlyList<RegionSpan> Split(byte[] data, uint address, CompressionEffort? effort, string md5, CancellationToken cancellationToken)
     {
         var runs = new List<(int Start, int End)>();
         int firstSector = (int)((SectorSize - (address % SectorSize)) % SectorSize);
@@ -228,7 +229,7 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
 
         if (runs.Count == 0)
         {
-            return [new RegionSpan(0, data.Length, Erased: false, effort is { } e ? CompressedImage.Compress(data, e) : null, md5)];
+            return [new RegionSpan(0, data.Length, Erased: false, effort is { } e ? CompressedImage.Compress(data, e, cancellationToken) : null, md5)];
         }
 
         var spans = new List<RegionSpan>();
@@ -237,7 +238,7 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
         {
             if (start > next)
             {
-                spans.Add(DataSpan(data, next, start - next, effort));
+                spans.Add(DataSpan(data, next, start - next, effort, cancellationToken));
             }
 
             spans.Add(new RegionSpan(start, end - start, Erased: true, null, Convert.ToHexStringLower(MD5.HashData(data.AsSpan(start, end - start)))));
@@ -246,16 +247,16 @@ public sealed record FlashPlan(IReadOnlyList<PreparedRegion> Regions)
 
         if (next < data.Length)
         {
-            spans.Add(DataSpan(data, next, data.Length - next, effort));
+            spans.Add(DataSpan(data, next, data.Length - next, effort, cancellationToken));
         }
 
         return spans;
     }
 
-    private static RegionSpan DataSpan(byte[] data, int offset, int length, CompressionEffort? effort)
+    private static RegionSpan DataSpan(byte[] data, int offset, int length, CompressionEffort? effort, CancellationToken cancellationToken)
     {
         var bytes = data.AsSpan(offset, length);
-        return new RegionSpan(offset, length, Erased: false, effort is { } e ? CompressedImage.Compress(bytes, e) : null, Convert.ToHexStringLower(MD5.HashData(bytes)));
+        return new RegionSpan(offset, length, Erased: false, effort is { } e ? CompressedImage.Compress(bytes, e, cancellationToken) : null, Convert.ToHexStringLower(MD5.HashData(bytes)));
     }
 
     private static int Pad4(int length) => (length + 3) & ~3;

@@ -79,7 +79,8 @@ internal static class UnitDataBuilder
         }
 
         byte[] image = BuildImage(entries, nvs, data);
-        var region = FlashPlan.Prepare([new ImageSource(nvs.Offset, image, "nvs")], job.Profile.Chip, FlashSettings.Keep, compress: true).Regions[0]
+        var region = FlashPlan.Prepare([new ImageSource(nvs.Offset, image, "nvs")], job.Profile.Chip, FlashSettings.Keep, compress: true,
+                CompressionEffort.Fast, cancellationToken).Regions[0]
             with { Index = regionIndex };
         return new UnitData(serial, rowNumber, region, nvs.Size, shown) { Template = template };
     }

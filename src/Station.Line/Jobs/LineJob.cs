@@ -103,7 +103,7 @@ public sealed record LineJob
         var sources = images.Select(i => new ImageSource(i.Image.Offset, i.Bytes, i.Image.Name)).ToList();
         // Compressed hard once here: every unit of the job then sends fewer bytes.
         long preparing = time.GetTimestamp();
-        var plan = FlashPlan.Prepare(sources, profile.Chip, profile.Flash, compress: true, CompressionEffort.Smallest);
+        var plan = FlashPlan.Prepare(sources, profile.Chip, profile.Flash, compress: true, CompressionEffort.Smallest, cancellationToken);
         events.On(new JobPrepared(time.GetUtcNow(), plan.Regions.Count, plan.Regions.Sum(r => (long)r.Data.Length),
             plan.Regions.Sum(r => r.Spans.Sum(s => (long)(s.Compressed?.Length ?? 0))), time.GetElapsedTime(preparing)));
         return new LineJob

@@ -71,6 +71,17 @@ public class FlashPlanSpanTests
     }
 
     [Fact]
+    public void Prepare_SmallestEffortCancelled_StopsWithCancellation()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var source = new ImageSource(0x10_0000, DeflateInputs.FirmwareLike(600 * 1024, 6), "app");
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            FlashPlan.Prepare([source], ChipCatalogue.Esp32, FlashSettings.Keep, compress: true, CompressionEffort.Smallest, cancelled.Token));
+    }
+
+    [Fact]
     public void Prepare_WithoutCompression_HasNoStreams()
     {
         byte[] image = Random(0x3_0000, 5);
