@@ -103,21 +103,7 @@ public sealed class Rfc2217Link : IByteLink
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(baud);
         var (host, port) = ParseUrl(url);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw new LinkException(LinkFailure.Unreachable, url, $"Cannot connect to {url}: {e.Message}.", e) { Errno = (int)e.SocketErrorCode };
-        }
-        catch (OperationCanceledException)
-        {
-            socket.Dispose();
-            throw;
-        }
+        var socket = await TcpLink.OpenSocketAsync(url, host, port, cancellationToken).ConfigureAwait(false);
 
         var link = new Rfc2217Link(socket, url, baud, time ?? TimeProvider.System);
         try

@@ -34,10 +34,9 @@ public sealed class TcpLink : IByteLink
 
     public int Baud { get; private set; }
 
-    /// <summary>Connects to <c>socket://host:port</c>.</summary>
-    public static async Task<TcpLink> ConnectAsync(string url, int baud, CancellationToken cancellationToken)
+    /// <summary>Connects a TCP socket to <paramref name="host"/>:<paramref name="port"/>; a refusal or an unknown host is <see cref="LinkFailure.Unreachable"/>.</summary>
+    internal static async Task<Socket> OpenSocketAsync(string url, string host, int port, CancellationToken cancellationToken)
     {
-        var (host, port) = ParseUrl(url);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -53,6 +52,15 @@ public sealed class TcpLink : IByteLink
             socket.Dispose();
             throw;
         }
+
+        return socket;
+    }
+
+    /// <summary>Connects to <c>socket://host:port</c>.</summary>
+    public static async Task<TcpLink> ConnectAsync(string url, int baud, CancellationToken cancellationToken)
+    {
+        var (host, port) = ParseUrl(url);
+        var socket = await OpenSocketAsync(url, host, port, cancellationToken).ConfigureAwait(false);
 
         return new TcpLink(socket, url, baud);
     }
