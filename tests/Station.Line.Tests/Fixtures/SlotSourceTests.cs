@@ -26,7 +26,7 @@ public sealed class SlotSourceTests
         Assert.Equal(4, tally.Passed);
         Assert.Equal([1, 2], sink.Events.OfType<SlotStarted>().Select(e => e.Slot).Order());
         Assert.Equal(4, sink.Records.Count(r => r.Result == UnitResult.Pass));
-        Assert.True(source.Cancelled, "watching stops once every unit is claimed");
+        Assert.True(source.StoppedByCancellation, "watching stops once every unit is claimed");
     }
 
     [Fact]
@@ -56,7 +56,12 @@ public sealed class SlotSourceTests
     {
         private readonly Channel<ISlotFixture> _slots = Channel.CreateUnbounded<ISlotFixture>();
 
-        public bool Cancelled { get; private set; }
+        /// <summary>
+        /// Whether the enumeration ended (disposed or cancelled) with its token cancelled. Read in a finally
+        /// block rather than through a token registration: the runner may dispose the enumerator as soon as
+        /// the token reports cancellation, which removes a registration whose callback has not run yet.
+        /// </summary>
+        public bool StoppedByCancellation { get; private set; }
 
         public ValueTask AddAsync(ISlotFixture slot) => _slots.Writer.WriteAsync(slot);
 
@@ -64,10 +69,16 @@ public sealed class SlotSourceTests
 
         public async IAsyncEnumerable<ISlotFixture> AppearingAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            using var registration = cancellationToken.Register(() => Cancelled = true);
-            while (true)
+            try
             {
-                yield return await _slots.Reader.ReadAsync(cancellationToken);
+                while (true)
+                {
+                    yield return await _slots.Reader.ReadAsync(cancellationToken);
+                }
+            }
+            finally
+            {
+                StoppedByCancellation = cancellationToken.IsCancellationRequested;
             }
         }
     }
