@@ -244,66 +244,25 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
         job.Events.On(new SlotWaiting(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port, retrying && expected is not null
             ? $"The board in slot {slot.Number} went away mid-unit: plug the same board back in; it will be flashed again from the start."
             : $"The board in slot {slot.Number} went away mid-unit and stays unfinished: plug the port back in, and set that board aside for re-flashing."));
-        long started = job.Time.GetTimestamp();
         slot.Fixture.Follow(expected);
         try
         {
-            return await WaitForBoardAsync(mac, expected, started, abort).ConfigureAwait(false);
+            return await PollPortAsync<MacAddress?>(async link =>
+            {
+                string? found = await ProbeMacAsync(link, abort, keepFailure: true).ConfigureAwait(false);
+                if (found is not null)
+                {
+                    return new(true, found == mac ? expected : null);
+                }
+
+                // A board never identified needs only its port back; a known one must answer with its MAC.
+                return new(expected is null, null);
+            }, undecided: null, abort).ConfigureAwait(false);
         }
         finally
         {
             slot.Fixture.Follow(null);
         }
-    }
-
-    /// <summary>The polling part of <see cref="WaitForReplugAsync"/>, while the fixture follows the board.</summary>
-    private async Task<MacAddress?> WaitForBoardAsync(string? mac, MacAddress? expected, long started, CancellationToken abort)
-    {
-        while (job.Time.GetElapsedTime(started) < job.Profile.Retry.ReplugWait && !abort.IsCancellationRequested)
-        {
-            IByteLink? link = null;
-            try
-            {
-                link = await slot.Fixture.OpenAsync(job.Profile.Link.InitialBaud, abort).ConfigureAwait(false);
-                string? found = await ProbeMacAsync(link, abort, keepFailure: true).ConfigureAwait(false);
-                if (found is not null)
-                {
-                    return found == mac ? expected : null;
-                }
-
-                if (expected is null)
-                {
-                    // The board was never identified: the port being back is all there is to wait for.
-                    return null;
-                }
-            }
-            catch (LinkException)
-            {
-                // Still away (not found, refused, gone again): keep waiting.
-            }
-            catch (OperationCanceledException) when (abort.IsCancellationRequested)
-            {
-                return null;
-            }
-            finally
-            {
-                if (link is not null)
-                {
-                    await link.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-
-            try
-            {
-                await Task.Delay(job.PollInterval, job.Time, abort).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>
@@ -314,41 +273,53 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
     {
         job.Events.On(new SlotWaiting(job.Time.GetUtcNow(), slot.Number, slot.Fixture.Port,
             $"{busy.Cause}. Close that program; slot {slot.Number} goes on by itself as soon as the port is free."));
-        long started = job.Time.GetTimestamp();
-        while (job.Time.GetElapsedTime(started) < job.Profile.Retry.ReplugWait && !abort.IsCancellationRequested)
+        var options = new ConnectOptions { Attempts = 1, SyncTriesPerAttempt = 1, ResetStrategies = job.ResetStrategies.Count > 0 ? [job.ResetStrategies[0]] : null };
+        return await PollPortAsync(async link =>
         {
-            IByteLink? link = null;
             try
             {
-                link = await slot.Fixture.OpenAsync(job.Profile.Link.InitialBaud, abort).ConfigureAwait(false);
-                var options = new ConnectOptions { Attempts = 1, SyncTriesPerAttempt = 1, ResetStrategies = job.ResetStrategies.Count > 0 ? [job.ResetStrategies[0]] : null };
                 await EspDevice.ConnectAsync(link, options, job.Time, NoFlashEvents.Instance, abort).ConfigureAwait(false);
-                return true;
-            }
-            catch (LinkException e) when (e.Failure != LinkFailure.Busy)
-            {
-                // Gone or refused for now: keep waiting.
+                return new(true, true);
             }
             catch (FlashException e) when (e.Error.Code != ErrorCodes.PortBusy)
             {
                 // The port opened and was not taken: whatever else is wrong, the next attempt records it.
                 _seenWhileWaiting = e.Error;
-                return true;
+                return new(true, true);
             }
-            catch (Exception e) when (e is LinkException or FlashException)
+            catch (FlashException)
             {
-                // Still held.
+                return new(false, false); // Still held.
+            }
+        }, undecided: false, abort).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens the slot's port every poll interval, up to the profile's re-plug wait, and asks <paramref name="probe"/>
+    /// whether what it finds settles the wait. A port that cannot be opened (still away, still held) keeps it waiting;
+    /// running out of time or an aborted unit gives <paramref name="undecided"/>.
+    /// </summary>
+    private async Task<T> PollPortAsync<T>(Func<IByteLink, Task<PortProbe<T>>> probe, T undecided, CancellationToken abort)
+    {
+        long started = job.Time.GetTimestamp();
+        while (job.Time.GetElapsedTime(started) < job.Profile.Retry.ReplugWait && !abort.IsCancellationRequested)
+        {
+            try
+            {
+                await using var link = await slot.Fixture.OpenAsync(job.Profile.Link.InitialBaud, abort).ConfigureAwait(false);
+                var seen = await probe(link).ConfigureAwait(false);
+                if (seen.Settled)
+                {
+                    return seen.Value;
+                }
+            }
+            catch (LinkException)
+            {
+                // Not found, refused, held or gone again: keep waiting.
             }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {
-                return false;
-            }
-            finally
-            {
-                if (link is not null)
-                {
-                    await link.DisposeAsync().ConfigureAwait(false);
-                }
+                return undecided;
             }
 
             try
@@ -357,12 +328,15 @@ internal sealed class SlotWorker(LineJob job, SlotState slot, UnitCounter counte
             }
             catch (OperationCanceledException)
             {
-                return false;
+                return undecided;
             }
         }
 
-        return false;
+        return undecided;
     }
+
+    /// <summary>What one look at the port while waiting found: whether it settles the wait, and with what.</summary>
+    private readonly record struct PortProbe<T>(bool Settled, T Value);
 
     /// <summary>Whether a board answers on the port, and which: one quick connect and identify, nothing written.</summary>
     /// <param name="keepFailure">True when the board probed is the unit's own (after a re-plug): a failure is kept for its next attempt's record.</param>
