@@ -103,6 +103,24 @@ public sealed class ProfileLoaderTests : IDisposable
         Assert.Equal(expected, profile.SkipMatchingRegions);
     }
 
+    [Theory]
+    [InlineData(null, ImageCompression.Smallest)]
+    [InlineData("smallest", ImageCompression.Smallest)]
+    [InlineData("fast", ImageCompression.Fast)]
+    [InlineData("Fast", ImageCompression.Fast)]
+    public void Load_LinkCompression_IsSmallestUnlessFastIsAskedFor(string? compression, ImageCompression expected)
+    {
+        var json = SampleProfiles.Full(workspace);
+        if (compression is not null)
+        {
+            json["link"]!["compression"] = compression;
+        }
+
+        var profile = ProfileLoader.Load(workspace.WriteProfile(json));
+
+        Assert.Equal(expected, profile.Link.Compression);
+    }
+
     [Fact]
     public void Load_FlashPartsKeepOrNull_MeanKeep()
     {

@@ -59,6 +59,8 @@ public sealed class ProfileProblemTests : IDisposable
         ["ladder-repeats"] = new((p, _) => p["link"]!["baudLadder"] = new JsonArray(2000000, 921600, 921600), "$.link.baudLadder[2]", "921600 must be lower than the rung before it (921600)"),
         ["ladder-ascending"] = new((p, _) => p["link"]!["baudLadder"] = new JsonArray(115200, 921600), "$.link.baudLadder[1]", "must be lower than the rung before it (115200)"),
         ["ladder-not-array"] = new((p, _) => p["link"]!["baudLadder"] = 921600, "$.link.baudLadder", "must be an array"),
+        ["compression-unknown"] = new((p, _) => p["link"]!["compression"] = "zopfli", "$.link.compression", "compression 'zopfli' is not one of smallest, fast"),
+        ["compression-not-string"] = new((p, _) => p["link"]!["compression"] = 9, "$.link.compression", "must be a string"),
         ["connect-attempts-zero"] = new((p, _) => p["retry"]!["connectAttempts"] = 0, "$.retry.connectAttempts", "must be at least 1, not 0"),
         ["unit-attempts-zero"] = new((p, _) => p["retry"]!["unitAttempts"] = 0, "$.retry.unitAttempts", "must be at least 1, not 0"),
         ["block-retries-negative"] = new((p, _) => p["retry"]!["blockRetries"] = -1, "$.retry.blockRetries", "must be at least 0, not -1"),

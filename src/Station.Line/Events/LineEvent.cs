@@ -1,5 +1,6 @@
 using Station.Flashing.Errors;
 using Station.Flashing.Events;
+using Station.Profiles;
 using Station.Traceability;
 
 namespace Station.Line.Events;
@@ -45,9 +46,9 @@ public sealed record LineHalted(DateTimeOffset At, int Slot, string Port, FlashE
 
 /// <summary>
 /// The job's images are ready: <paramref name="ImageBytes"/> to place in flash, <paramref name="WireBytes"/> of
-/// compressed data to send each unit, made in <paramref name="Elapsed"/> (once per job).
+/// compressed data to send each unit, made with <paramref name="Compression"/> in <paramref name="Elapsed"/> (once per job).
 /// </summary>
-public sealed record JobPrepared(DateTimeOffset At, int Regions, long ImageBytes, long WireBytes, TimeSpan Elapsed) : LineEvent(At);
+public sealed record JobPrepared(DateTimeOffset At, int Regions, long ImageBytes, long WireBytes, ImageCompression Compression, TimeSpan Elapsed) : LineEvent(At);
 
 /// <summary>Totals when the job ends.</summary>
 public sealed record JobFinished(DateTimeOffset At, int Units, int Passed, int Failed, int Interrupted, TimeSpan Elapsed) : LineEvent(At);

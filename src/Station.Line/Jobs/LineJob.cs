@@ -101,11 +101,12 @@ public sealed record LineJob
                 cancellationToken).ConfigureAwait(false);
         var images = await ProfileImages.LoadAsync(profile, cancellationToken).ConfigureAwait(false);
         var sources = images.Select(i => new ImageSource(i.Image.Offset, i.Bytes, i.Image.Name)).ToList();
-        // Compressed hard once here: every unit of the job then sends fewer bytes.
+        // Compressed once here, hard unless the profile says otherwise: every unit of the job then sends fewer bytes.
         long preparing = time.GetTimestamp();
-        var plan = FlashPlan.Prepare(sources, profile.Chip, profile.Flash, compress: true, CompressionEffort.Smallest, cancellationToken);
+        var effort = profile.Link.Compression == ImageCompression.Fast ? CompressionEffort.Fast : CompressionEffort.Smallest;
+        var plan = FlashPlan.Prepare(sources, profile.Chip, profile.Flash, compress: true, effort, cancellationToken);
         events.On(new JobPrepared(time.GetUtcNow(), plan.Regions.Count, plan.Regions.Sum(r => (long)r.Data.Length),
-            plan.Regions.Sum(r => r.Spans.Sum(s => (long)(s.Compressed?.Length ?? 0))), time.GetElapsedTime(preparing)));
+            plan.Regions.Sum(r => r.Spans.Sum(s => (long)(s.Compressed?.Length ?? 0))), profile.Link.Compression, time.GetElapsedTime(preparing)));
         return new LineJob
         {
             Profile = profile,

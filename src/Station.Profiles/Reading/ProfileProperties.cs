@@ -15,7 +15,7 @@ internal static class ProfileProperties
 
     public static readonly FrozenSet<string> Image = Set("name", "offset", "path", "sha256");
 
-    public static readonly FrozenSet<string> Link = Set("initialBaud", "baudLadder");
+    public static readonly FrozenSet<string> Link = Set("initialBaud", "baudLadder", "compression");
 
     public static readonly FrozenSet<string> Retry = Set(
         "connectAttempts", "resetStrategies", "blockRetries", "regionRetries", "unitAttempts", "replugWaitSeconds", "slotBreaker", "timeouts");

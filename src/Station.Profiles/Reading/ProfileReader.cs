@@ -140,7 +140,31 @@ internal sealed class ProfileReader(string profileDirectory, ProblemList problem
 
         int? initialBaud = link.Required("initialBaud")?.AsInt(MinBaud, MaxBaud);
         var ladder = ReadBaudLadder(link.Required("baudLadder"));
-        return initialBaud is { } baud && ladder is not null ? new LinkSettings(baud, ladder) : null;
+        var compression = ReadCompression(link.Optional("compression"));
+        return initialBaud is { } baud && ladder is not null && compression is { } effort ? new LinkSettings(baud, ladder, effort) : null;
+    }
+
+    /// <summary><c>"smallest"</c> (the default) or <c>"fast"</c>; null after a problem.</summary>
+    private static ImageCompression? ReadCompression(JsonField? field)
+    {
+        if (field is null)
+        {
+            return ImageCompression.Smallest;
+        }
+
+        string? name = field.Value.AsString();
+        switch (name?.ToLowerInvariant())
+        {
+            case null:
+                return null;
+            case "smallest":
+                return ImageCompression.Smallest;
+            case "fast":
+                return ImageCompression.Fast;
+            default:
+                field.Value.Problem($"compression '{name}' is not one of smallest, fast");
+                return null;
+        }
     }
 
     /// <summary>Fastest first and strictly descending: a retry steps one rung down, so every rung must be slower.</summary>
