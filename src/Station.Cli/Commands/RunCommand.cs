@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Station.Cli.Options;
 using Station.Cli.Ports;
 using Station.Cli.Run;
@@ -223,29 +222,9 @@ public static class RunCommand
                 return ProfileRefused;
             }
 
-            using var stopNew = new CancellationTokenSource();
-            using var abort = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
-            {
-                c.Cancel = true;
-                if (stopNew.IsCancellationRequested)
-                {
-                    abort.Cancel();
-                }
-                else
-                {
-                    stopNew.Cancel();
-                    context.Error.WriteLine("Stopping: units in flight will finish (Ctrl+C again to stop them now).");
-                }
-            });
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-            {
-                c.Cancel = true;
-                stopNew.Cancel();
-                abort.Cancel();
-            });
-
-            var running = LineRunner.RunAsync(job, stopNew.Token, abort.Token);
+            using var signals = new StopSignals(onFirstInterrupt: () =>
+                context.Error.WriteLine("Stopping: units in flight will finish (Ctrl+C again to stop them now)."));
+            var running = LineRunner.RunAsync(job, signals.Stop, signals.Abort);
             var tally = live ? await console.ShowWhileAsync(running) : await running;
             foreach (var file in traces)
             {
@@ -261,7 +240,7 @@ public static class RunCommand
             }
 
             // 130 only when the operator stopped units; a unit left unfinished by a port that never came back counts as not passed.
-            return stopNew.IsCancellationRequested && tally.Interrupted > 0 ? 130
+            return signals.Stop.IsCancellationRequested && tally.Interrupted > 0 ? 130
                 : tally.Failed + tally.Interrupted > 0 ? UnitsFailed : ExitCodes.Success;
         }, ct));
         return command;

@@ -84,10 +84,8 @@ public static class SimulateCommand
                     : throw new UsageException("--replace-finished takes 0..3600 seconds.");
             }
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+            using var signals = new StopSignals(token);
             await using var host = await StartAsync(options);
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var sigusr1 = options.DumpDirectory is null ? null : PosixSignalRegistration.Create((PosixSignal)SigUsr1, c =>
             {
                 c.Cancel = true;
@@ -114,14 +112,14 @@ public static class SimulateCommand
             if (result.GetValue(control))
             {
                 // Not awaited: a read from stdin cannot always be cancelled; the loop ends with the process.
-                _ = ControlAsync(new StreamReader(Console.OpenStandardInput()), host, context.Out, stop);
+                _ = ControlAsync(new StreamReader(Console.OpenStandardInput()), host, context.Out, signals);
             }
 
             try
             {
-                await Task.Delay(Timeout.Infinite, stop.Token);
+                await Task.Delay(Timeout.Infinite, signals.Stop);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (signals.Stop.IsCancellationRequested)
             {
                 // SIGINT/SIGTERM: fall through to dispose, which writes the final dumps.
             }
@@ -146,13 +144,14 @@ public static class SimulateCommand
     }
 
     /// <summary>The <c>--control</c> loop: one command per stdin line, one answer per stdout line; end of input stops.</summary>
-    private static async Task ControlAsync(TextReader input, SimulatorHost host, TextWriter output, CancellationTokenSource stop)
+    private static async Task ControlAsync(TextReader input, SimulatorHost host, TextWriter output, StopSignals signals)
     {
+        var stop = signals.Stop;
         try
         {
             while (true)
             {
-                string? line = await input.ReadLineAsync(stop.Token);
+                string? line = await input.ReadLineAsync(stop);
                 if (line is null)
                 {
                     break;
@@ -163,9 +162,9 @@ public static class SimulateCommand
                     continue;
                 }
 
-                string answer = await ExecuteAsync(line.Trim(), host, stop.Token);
+                string answer = await ExecuteAsync(line.Trim(), host, stop);
                 await output.WriteLineAsync(answer);
-                await output.FlushAsync(stop.Token);
+                await output.FlushAsync(stop);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -177,7 +176,7 @@ public static class SimulateCommand
             // Stdin or stdout went away: the parent is gone.
         }
 
-        await stop.CancelAsync();
+        signals.RequestStop();
     }
 
     private static async Task<string> ExecuteAsync(string line, SimulatorHost host, CancellationToken cancellationToken)
