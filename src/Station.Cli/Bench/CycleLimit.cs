@@ -13,7 +13,8 @@ namespace Station.Cli.Bench;
 /// <param name="Wire">Their wire time alone (10 bits per byte).</param>
 /// <param name="Flash">Erase and program time alone, by the simulator's timing model.</param>
 /// <param name="Md5">The device's MD5 time over every region (not part of the limit: shown beside verify).</param>
-public sealed record LimitParts(double Sync, double Write, double Reset, long WireBytes, double Wire, double Flash, double Md5)
+/// <param name="SlipEscapes">Bytes of the compressed streams that SLIP must escape (0xC0, 0xDB): each costs one more byte on the wire, which the limit does not count.</param>
+public sealed record LimitParts(double Sync, double Write, double Reset, long WireBytes, double Wire, double Flash, double Md5, long SlipEscapes)
 {
     public double Total => Sync + Write + Reset;
 }
@@ -45,6 +46,7 @@ public static class CycleLimit
         double flash = 0;
         double md5 = 0;
         long wireBytes = 0;
+        long escapes = 0;
         foreach (var region in regions)
         {
             var image = region.Compressed ?? throw new ArgumentException($"Region {region.Name} is not compressed.", nameof(regions));
@@ -71,10 +73,11 @@ public static class CycleLimit
 
             write += free;
             wireBytes += image.Length;
+            escapes += SlipCodec.EncodedLength(image.Bytes) - image.Length - 2;
             md5 += region.Data.Length / timing.Md5BytesPerSecond;
         }
 
-        return new LimitParts(SyncSeconds(), write, ResetSeconds(baud), wireBytes, wire, flash, md5);
+        return new LimitParts(SyncSeconds(), write, ResetSeconds(baud), wireBytes, wire, flash, md5, escapes);
     }
 
     /// <summary>Wire time of <paramref name="bytes"/> at <paramref name="baud"/>, 8N1: 10 bits per byte.</summary>

@@ -38,6 +38,9 @@ public class CycleLimitTests
         Assert.Equal(CycleLimit.WireSeconds(plan.Regions[0].Compressed!.Length, 115200), limit.Wire, 9);
         Assert.InRange(limit.Write, limit.Wire, limit.Wire + limit.Flash);
         Assert.Equal(limit.Sync + limit.Write + limit.Reset, limit.Total, 9);
+        var stream = plan.Regions[0].Compressed!.Bytes;
+        Assert.Equal(stream.Count(b => b is 0xC0 or 0xDB), limit.SlipEscapes);
+        Assert.True(limit.SlipEscapes > 0, "256 KiB of random bytes hold about two escapes per 256 bytes");
     }
 
     [Fact]
